@@ -1,0 +1,55 @@
+/**
+ * The charge rule from Heim's guide: cancelling is in general chargeable less than `windowHours`
+ * (24 by default; the organisation's agreement is authoritative) before the ETA, and free when no
+ * ETA is set. The window is elapsed time (ETA − window), never a calendar day, so it is the same
+ * across clock changes.
+ */
+
+export const CHARGE_STATES = ['no_eta', 'free', 'chargeable', 'due'] as const;
+export type ChargeState = (typeof CHARGE_STATES)[number];
+
+export const DEFAULT_CHARGE_WINDOW_HOURS = 24;
+
+export interface Charge {
+  readonly state: ChargeState;
+  readonly windowHours: number;
+  /** ISO instant from which cancelling may be charged; null when there is no ETA. */
+  readonly chargeableFrom: string | null;
+}
+
+export function chargeableFromMs(etaMs: number, windowHours: number): number {
+  return etaMs - windowHours * 3_600_000;
+}
+
+/** The state at `nowMs` for an ETA (epoch ms or null). Pure, so browser and proxy agree. */
+export function chargeStateAt(etaMs: number | null, windowHours: number, nowMs: number): ChargeState {
+  if (etaMs === null) return 'no_eta';
+  if (nowMs >= etaMs) return 'due';
+  if (nowMs >= chargeableFromMs(etaMs, windowHours)) return 'chargeable';
+  return 'free';
+}
+
+export function computeCharge(etaMs: number | null, windowHours: number, nowMs: number): Charge {
+  return {
+    state: chargeStateAt(etaMs, windowHours, nowMs),
+    windowHours,
+    chargeableFrom: etaMs === null ? null : new Date(chargeableFromMs(etaMs, windowHours)).toISOString(),
+  };
+}
+
+/** Whether the patient must acknowledge a possible charge before confirming. */
+export function requiresChargeAcknowledgement(state: ChargeState): boolean {
+  return state === 'chargeable' || state === 'due';
+}
+
+/**
+ * The next instant at which the state changes on its own (free → chargeable → due), or null when
+ * it never will. The widget uses it to flip the state exactly on time.
+ */
+export function nextChargeTransitionMs(etaMs: number | null, windowHours: number, nowMs: number): number | null {
+  if (etaMs === null) return null;
+  const from = chargeableFromMs(etaMs, windowHours);
+  if (nowMs < from) return from;
+  if (nowMs < etaMs) return etaMs;
+  return null;
+}

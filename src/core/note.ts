@@ -1,0 +1,32 @@
+/**
+ * The note Heim Operations read. The proxy composes it so Operations can validate the reason; the
+ * patient's own words are cleaned so they cannot forge lines, reorder text with bidi controls or
+ * smuggle control characters into Heim's back office.
+ */
+import { REASONS, type ReasonCode } from './reasons';
+
+export const DEFAULT_NOTE_MAX_LENGTH = 500;
+
+// C0/C1 controls, and the Unicode bidi embedding, override, isolate and mark characters.
+const CONTROL_OR_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** Trim, turn line breaks and tabs into spaces, drop other control and bidi characters. */
+export function sanitizePatientNote(raw: string): string {
+  return raw
+    .normalize('NFC')
+    .replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ')
+    .replace(CONTROL_OR_BIDI, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** Length as a patient counts it: user-perceived characters are approximated by code points. */
+export function noteLength(text: string): number {
+  return Array.from(text).length;
+}
+
+export function composePatientNote(reasonCode: ReasonCode, patientNote: string | undefined): string {
+  const base = `Cancelled by the patient in the customer portal. Reason: ${REASONS[reasonCode].patientLabel}.`;
+  const clean = patientNote === undefined ? '' : sanitizePatientNote(patientNote);
+  return clean === '' ? base : `${base} Patient's note: "${clean}"`;
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { chargeStateAt, computeCharge, nextChargeTransitionMs, requiresChargeAcknowledgement } from '../../src/core/charge';
+
+const H = 3_600_000;
+const eta = Date.parse('2026-11-25T10:30:00.000Z');
+
+describe('charge rule', () => {
+  it('is no_eta without an ETA, whatever the time', () => {
+    expect(computeCharge(null, 24, eta)).toEqual({ state: 'no_eta', windowHours: 24, chargeableFrom: null });
+    expect(nextChargeTransitionMs(null, 24, eta)).toBeNull();
+  });
+
+  it('is free until exactly ETA − window, chargeable from that instant, due from the ETA', () => {
+    expect(chargeStateAt(eta, 24, eta - 24 * H - 1)).toBe('free');
+    expect(chargeStateAt(eta, 24, eta - 24 * H)).toBe('chargeable');
+    expect(chargeStateAt(eta, 24, eta - 1)).toBe('chargeable');
+    expect(chargeStateAt(eta, 24, eta)).toBe('due');
+    expect(chargeStateAt(eta, 24, eta + 30 * 60_000)).toBe('due');
+  });
+
+  it('reports chargeableFrom as an ISO instant and honours the configured window', () => {
+    expect(computeCharge(eta, 24, eta - 3 * 24 * H)).toEqual({
+      state: 'free',
+      windowHours: 24,
+      chargeableFrom: '2026-11-24T10:30:00.000Z',
+    });
+    expect(computeCharge(eta, 48, eta - 30 * H).state).toBe('chargeable');
+    expect(computeCharge(eta, 2, eta - 3 * H).state).toBe('free');
+  });
+
+  it('measures the window in elapsed time across a clock change', () => {
+    // 25 October 2026: BST ends, so the calendar day before the ETA is 25 hours long.
+    const etaAfterChange = Date.parse('2026-10-25T12:00:00.000Z');
+    expect(computeCharge(etaAfterChange, 24, etaAfterChange).chargeableFrom).toBe('2026-10-24T12:00:00.000Z');
+  });
+
+  it('names the next transition so the widget can flip exactly on time', () => {
+    expect(nextChargeTransitionMs(eta, 24, eta - 30 * H)).toBe(eta - 24 * H);
+    expect(nextChargeTransitionMs(eta, 24, eta - 5 * H)).toBe(eta);
+    expect(nextChargeTransitionMs(eta, 24, eta + 1)).toBeNull();
+  });
+
+  it('asks for an acknowledgement only when a charge may apply', () => {
+    expect(requiresChargeAcknowledgement('no_eta')).toBe(false);
+    expect(requiresChargeAcknowledgement('free')).toBe(false);
+    expect(requiresChargeAcknowledgement('chargeable')).toBe(true);
+    expect(requiresChargeAcknowledgement('due')).toBe(true);
+  });
+});
