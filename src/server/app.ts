@@ -1,0 +1,89 @@
+/**
+ * The proxy as a Web-standard `(Request) => Promise<Response>` handler, so a portal can mount it
+ * in Express, Fastify, Next.js route handlers or Hono, and our bin can serve it on Node.
+ */
+import { Hono, type Context } from 'hono';
+import { isAppointmentId } from '../core/ids';
+import { createCancellationService } from './cancellation-service';
+import { assertJsonContentType, assertSameSiteWrite } from './csrf';
+import { createHeimClient } from './heim-client';
+import { consoleJsonLogger, redactingLogger } from './logger';
+import { resolveOptions, type CancelHandlerOptions } from './options';
+import { parseCancelBody, readIdempotencyKey } from './parse-cancel-request';
+import { FixedWindowRateLimiter } from './rate-limit';
+import { assertDeclaredLengthWithin, readJsonBody } from './read-body';
+import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
+import { sessionKey, verifyPatientSession, type PatientIdentity } from './session';
+
+export type CancelHandler = (request: Request) => Promise<Response>;
+
+export function createCancelHandler(options: CancelHandlerOptions): CancelHandler {
+  const resolved = resolveOptions(options);
+  const log = redactingLogger(resolved.logger ?? consoleJsonLogger, [resolved.heim.apiKey, resolved.sessionSecret ?? '']);
+  const heim = createHeimClient(resolved.heim);
+  const service = createCancellationService({ heim, options: resolved, log });
+  const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
+  const key = resolved.sessionSecret === undefined ? undefined : sessionKey(resolved.sessionSecret);
+
+  async function authenticate(request: Request): Promise<PatientIdentity> {
+    const identity = resolved.authenticate ? await resolved.authenticate(request) : await verifyPatientSession(request, key!);
+    if (!identity) throw new ProxyError('unauthenticated');
+    return identity;
+  }
+
+  function appointmentIdFrom(c: Context): string {
+    const id = c.req.param('appointmentId');
+    if (id === undefined || !isAppointmentId(id)) throw new ProxyError('invalid_appointment_id');
+    return id;
+  }
+
+  const app = new Hono().basePath(resolved.basePath);
+
+  app.get('/healthz', () => jsonResponse(200, { ok: true }));
+
+  app.get('/appointments/:appointmentId', async (c) => {
+    const id = appointmentIdFrom(c);
+    const { patientId } = await authenticate(c.req.raw);
+    return jsonResponse(200, await service.getAppointment(patientId, id));
+  });
+
+  app.get('/appointments/:appointmentId/cancellation', async (c) => {
+    const id = appointmentIdFrom(c);
+    const { patientId } = await authenticate(c.req.raw);
+    return jsonResponse(200, await service.getCancellationStatus(patientId, id));
+  });
+
+  app.post('/appointments/:appointmentId/cancel', async (c) => {
+    const request = c.req.raw;
+    const appointmentId = appointmentIdFrom(c);
+    assertSameSiteWrite(request, resolved.allowedOrigins ?? null);
+    assertDeclaredLengthWithin(request);
+    const { patientId } = await authenticate(request);
+    assertJsonContentType(request);
+    const idempotencyKey = readIdempotencyKey(request);
+    const decision = limiter.hit(patientId);
+    if (!decision.allowed) {
+      log({ level: 'warn', event: 'cancel.rate_limited', appointmentId });
+      return errorResponse('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
+    }
+    const body = parseCancelBody(await readJsonBody(request), resolved.noteMaxLength);
+    const result = await service.cancel({ patientId, appointmentId, idempotencyKey, body });
+    return jsonResponse(result.status, result.body);
+  });
+
+  const methodNotAllowed = (allow: string) => () =>
+    errorResponse('method_not_allowed', { headers: { allow } });
+  app.all('/healthz', methodNotAllowed('GET, HEAD'));
+  app.all('/appointments/:appointmentId', methodNotAllowed('GET, HEAD'));
+  app.all('/appointments/:appointmentId/cancellation', methodNotAllowed('GET, HEAD'));
+  app.all('/appointments/:appointmentId/cancel', methodNotAllowed('POST'));
+
+  app.notFound(() => errorResponse('not_found', { message: 'No such endpoint.' }));
+  app.onError((error) => {
+    if (error instanceof ProxyError) return error.toResponse();
+    log({ level: 'error', event: 'proxy.unhandled_error', errorName: error.name });
+    return errorResponse('internal_error');
+  });
+
+  return async (request) => withBaseHeaders(await app.fetch(request));
+}

@@ -1,0 +1,224 @@
+/**
+ * The decisions behind the three appointment endpoints. The invariants live here: at most one
+ * upstream cancel per appointment, never "cancelled" without Heim's 2xx or a confirming GET, and
+ * never "failed" when Heim did cancel.
+ */
+import { computeCharge, requiresChargeAcknowledgement, type Charge } from '../core/charge';
+import { composePatientNote } from '../core/note';
+import { causingEntityFor, reasonsAvailableNow } from '../core/reasons';
+import type { AppointmentResponse, CancelRequestBody, CancellationStatusResponse } from '../core/schemas';
+import { ERROR_CODES, type ErrorCode } from '../core/errors';
+import { assertOwnsAppointment } from './appointment-access';
+import { CANCELLABLE_STATUSES, CANCELLED_STATUS, type HeimCancellation } from './heim-assumptions';
+import type { HeimClient, HeimCancelBody } from './heim-client';
+import { IdempotencyStore, requestFingerprint, type StoredAnswer } from './idempotency-store';
+import { KeyedMutex } from './keyed-mutex';
+import type { Logger } from './logger';
+import type { ResolvedOptions } from './options';
+import type { ErrorDetails } from './responses';
+import { etaMs, toAppointmentView, toCancellationView } from './views';
+
+export interface CancelCommand {
+  patientId: string;
+  appointmentId: string;
+  idempotencyKey: string;
+  body: CancelRequestBody;
+}
+
+interface PendingCancel {
+  since: number;
+  /** patient + key of the request whose answer was lost: a retry with it is told "cancelled". */
+  scope: string;
+  reasonCode: CancelRequestBody['reasonCode'];
+  charge: Charge;
+}
+
+const FINAL_ERROR_CODES: ReadonlySet<string> = new Set(['already_cancelled', 'not_cancellable']);
+
+function answer(status: number, body: unknown): StoredAnswer {
+  return { status, body };
+}
+
+function errorAnswer(code: ErrorCode, details: Omit<ErrorDetails, 'headers'> = {}): StoredAnswer {
+  const { message, ...extra } = details;
+  return answer(ERROR_CODES[code].status, { error: { code, message: message ?? ERROR_CODES[code].message, ...extra } });
+}
+
+function isFinal(stored: StoredAnswer): boolean {
+  if (stored.status === 200) return true;
+  const code = (stored.body as { error?: { code?: string } }).error?.code;
+  return code !== undefined && FINAL_ERROR_CODES.has(code);
+}
+
+export function createCancellationService(deps: { heim: HeimClient; options: ResolvedOptions; log: Logger }) {
+  const { heim, options, log } = deps;
+  const store = new IdempotencyStore({ now: options.now });
+  const locks = new KeyedMutex();
+  const pending = new Map<string, PendingCancel>();
+
+  const isStillUnknown = (entry: PendingCancel) => options.now() - entry.since < options.reconcileWindowMs;
+
+  const cancelledAnswer = (cancellation: HeimCancellation, charge: Charge) =>
+    answer(200, { status: 'cancelled', cancellation: toCancellationView(cancellation), charge });
+
+  /** The cancellation Heim holds is the one our lost POST asked for (not someone else's). */
+  const isOurs = (cancellation: HeimCancellation, reasonCode: CancelRequestBody['reasonCode']) =>
+    cancellation.cancellingEntity === 'patient' && cancellation.reasonCode === reasonCode;
+
+  /**
+   * Heim now shows a cancellation for an appointment whose POST answer was lost. If it is ours,
+   * the request that sent it gets its final answer, so a retry with its key is told "cancelled".
+   */
+  function settlePending(appointmentId: string, entry: PendingCancel, cancellation: HeimCancellation): StoredAnswer | null {
+    pending.delete(appointmentId);
+    const ours = isOurs(cancellation, entry.reasonCode);
+    log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: ours ? 'cancelled' : 'cancelled_by_other' });
+    if (!ours) return null;
+    const settled = cancelledAnswer(cancellation, entry.charge);
+    const record = store.get(entry.scope);
+    if (record) record.final = settled;
+    return settled;
+  }
+
+  async function getAppointment(patientId: string, appointmentId: string): Promise<AppointmentResponse> {
+    const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
+    let cancellation = null;
+    if (appointment.status === CANCELLED_STATUS) {
+      const outcome = await heim.getCancellation(appointmentId);
+      // The status alone tells the widget it is cancelled; the details are a courtesy.
+      if (outcome.kind === 'ok') cancellation = toCancellationView(outcome.value);
+    }
+    const now = options.now();
+    const eta = etaMs(appointment);
+    return {
+      appointment: toAppointmentView(appointment, options.timeZone),
+      cancellation,
+      charge: computeCharge(eta, options.chargeWindowHours, now),
+      reasons: CANCELLABLE_STATUSES.has(appointment.status)
+        ? reasonsAvailableNow({
+            configured: options.reasonCodes,
+            etaMs: eta,
+            nowMs: now,
+            practitionerLateAfterMinutes: options.practitionerLateAfterMinutes,
+          })
+        : [],
+      serverNow: new Date(now).toISOString(),
+    };
+  }
+
+  async function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
+    const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
+    const entry = pending.get(appointmentId);
+    if (appointment.status !== CANCELLED_STATUS && !entry) return { cancellation: null, status: 'not_cancelled' };
+
+    const outcome = await heim.getCancellation(appointmentId);
+    if (outcome.kind === 'ok') {
+      if (entry) settlePending(appointmentId, entry, outcome.value);
+      return { cancellation: toCancellationView(outcome.value), status: 'cancelled' };
+    }
+    if (appointment.status === CANCELLED_STATUS) return { cancellation: null, status: 'cancelled' };
+    if (entry && (outcome.kind !== 'not_found' || isStillUnknown(entry))) return { cancellation: null, status: 'pending_confirmation' };
+    pending.delete(appointmentId);
+    log({ level: 'warn', event: 'cancel.reconciled', appointmentId, result: 'not_cancelled' });
+    return { cancellation: null, status: 'not_cancelled' };
+  }
+
+  async function execute(command: CancelCommand, scope: string): Promise<StoredAnswer> {
+    const { appointmentId, body } = command;
+    const appointment = await assertOwnsAppointment(heim, appointmentId, command.patientId);
+    const entry = pending.get(appointmentId);
+
+    if (appointment.status === CANCELLED_STATUS || entry) {
+      const existing = await heim.getCancellation(appointmentId);
+      if (existing.kind === 'ok') {
+        const settled = entry ? settlePending(appointmentId, entry, existing.value) : null;
+        if (settled && entry?.scope === scope) return settled;
+        return errorAnswer('already_cancelled', { cancellation: toCancellationView(existing.value) });
+      }
+      if (appointment.status === CANCELLED_STATUS) return errorAnswer('already_cancelled');
+      if (entry && (existing.kind !== 'not_found' || isStillUnknown(entry))) return answer(202, { status: 'pending_confirmation' });
+      // The reconcile window passed and Heim holds no cancellation: the lost POST never landed.
+      pending.delete(appointmentId);
+    }
+
+    if (!CANCELLABLE_STATUSES.has(appointment.status)) return errorAnswer('not_cancellable');
+
+    const now = options.now();
+    const eta = etaMs(appointment);
+    const allowed = reasonsAvailableNow({
+      configured: options.reasonCodes,
+      etaMs: eta,
+      nowMs: now,
+      practitionerLateAfterMinutes: options.practitionerLateAfterMinutes,
+    });
+    if (!allowed.includes(body.reasonCode as (typeof allowed)[number])) {
+      return errorAnswer('invalid_request', {
+        issues: [{ path: 'reasonCode', message: 'This reason cannot be used for this appointment now.' }],
+      });
+    }
+
+    const charge = computeCharge(eta, options.chargeWindowHours, now);
+    if (requiresChargeAcknowledgement(charge.state) && body.acknowledgeCharge !== true) {
+      return errorAnswer('charge_acknowledgement_required', { charge });
+    }
+
+    const upstreamBody: HeimCancelBody = {
+      note: composePatientNote(body.reasonCode, body.note),
+      causingEntity: causingEntityFor(body.reasonCode),
+      cancellingEntity: 'patient',
+      reasonCode: body.reasonCode,
+    };
+    const started = options.now();
+    const outcome = await heim.cancel(appointmentId, upstreamBody);
+    log({
+      level: outcome.kind === 'ok' ? 'info' : 'warn',
+      event: 'cancel.upstream',
+      appointmentId,
+      reasonCode: body.reasonCode,
+      chargeState: charge.state,
+      outcome: outcome.kind,
+      upstreamStatus: 'status' in outcome ? outcome.status : null,
+      durationMs: options.now() - started,
+    });
+
+    if (outcome.kind === 'ok') return cancelledAnswer(outcome.value, charge);
+    if (outcome.kind === 'unreachable') return errorAnswer('upstream_error');
+
+    // Every other outcome is reconciled by reading what Heim holds, never by posting again.
+    const check = await heim.getCancellation(appointmentId);
+    if (check.kind === 'ok') {
+      return isOurs(check.value, body.reasonCode) && outcome.kind !== 'rejected' && outcome.kind !== 'not_found'
+        ? cancelledAnswer(check.value, charge)
+        : errorAnswer('already_cancelled', { cancellation: toCancellationView(check.value) });
+    }
+    if (check.kind === 'not_found' && (outcome.kind === 'rejected' || outcome.kind === 'not_found' || outcome.kind === 'failed')) {
+      // Heim answered with an error and holds no cancellation: nothing happened.
+      return errorAnswer('upstream_error');
+    }
+    pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge });
+    return answer(202, { status: 'pending_confirmation' });
+  }
+
+  async function cancel(command: CancelCommand): Promise<StoredAnswer> {
+    const scope = `${command.patientId}\u0000${command.idempotencyKey}`;
+    const fingerprint = requestFingerprint(command.appointmentId, command.body);
+    const record = store.get(scope) ?? store.create(scope, command.appointmentId, fingerprint);
+    if (record.fingerprint !== fingerprint) return errorAnswer('idempotency_key_reused');
+    if (record.final) return record.final;
+    if (record.inFlight) return record.inFlight;
+
+    const run = locks.runExclusive(command.appointmentId, () => execute(command, scope));
+    record.inFlight = run;
+    try {
+      const result = await run;
+      if (isFinal(result)) record.final = result;
+      return result;
+    } finally {
+      record.inFlight = null;
+    }
+  }
+
+  return { getAppointment, getCancellationStatus, cancel };
+}
+
+export type CancellationService = ReturnType<typeof createCancellationService>;

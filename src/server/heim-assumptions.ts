@@ -1,0 +1,57 @@
+/**
+ * Everything the proxy assumes about Heim's API beyond its published guide (heim-api.md, "assumed"),
+ * in one place so it can be corrected without a hunt. Responses are parsed loosely: Heim may add
+ * fields, and we only read what we need.
+ */
+import * as z from 'zod';
+import { CANCELLING_ENTITIES, CAUSING_ENTITIES, REASON_CODES } from '../core/reasons';
+
+/** Assumed: the key is sent as the raw `Authorization` value, with no scheme (known from Heim's docs). */
+export function heimAuthorizationHeader(apiKey: string): string {
+  return apiKey;
+}
+
+/** Assumed paths, relative to the base URL that ends in /v1. */
+export const heimPaths = {
+  appointment: (id: string) => `/appointments/${encodeURIComponent(id)}`,
+  cancel: (id: string) => `/appointments/${encodeURIComponent(id)}/cancel`,
+  cancellation: (id: string) => `/appointments/${encodeURIComponent(id)}/cancellation`,
+} as const;
+
+/** Assumed: statuses in which a patient may still cancel. Anything else is final or unknown. */
+export const CANCELLABLE_STATUSES: ReadonlySet<string> = new Set(['scheduling', 'scheduled']);
+export const CANCELLED_STATUS = 'cancelled';
+
+const instant = z.iso.datetime({ offset: true });
+
+export const heimAppointmentSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  // Known: can be unset. Assumed: an ISO-8601 instant or null/absent.
+  estimatedTimeOfArrival: instant.nullish(),
+  patient: z.looseObject({ id: z.string() }),
+  location: z
+    .looseObject({
+      line1: z.string().optional(),
+      line2: z.string().optional(),
+      city: z.string().optional(),
+      postcode: z.string().optional(),
+    })
+    .nullish(),
+  // Assumed: a human name of the visit. Heim's docs do not name one; we fall back to a generic title.
+  serviceName: z.string().nullish(),
+});
+export type HeimAppointment = z.infer<typeof heimAppointmentSchema>;
+
+export const heimCancellationSchema = z.looseObject({
+  id: z.string(),
+  reasonCode: z.enum(REASON_CODES),
+  causingEntity: z.enum(CAUSING_ENTITIES),
+  cancellingEntity: z.enum(CANCELLING_ENTITIES),
+  note: z.string().nullish(),
+  createdAt: instant,
+  updatedAt: instant,
+});
+export type HeimCancellation = z.infer<typeof heimCancellationSchema>;
+
+export const DEFAULT_APPOINTMENT_TITLE = 'Home visit';

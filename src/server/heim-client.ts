@@ -1,0 +1,109 @@
+/**
+ * The only code that talks to Heim. It holds the key, never follows redirects (a redirect must not
+ * carry the key elsewhere), times out every request, and reports outcomes precisely enough for the
+ * cancel flow to tell "Heim said no" from "we do not know what happened".
+ */
+import type { CausingEntity, ReasonCode } from '../core/reasons';
+import {
+  heimAppointmentSchema,
+  heimAuthorizationHeader,
+  heimCancellationSchema,
+  heimPaths,
+  type HeimAppointment,
+  type HeimCancellation,
+} from './heim-assumptions';
+import type { ZodType } from 'zod';
+
+export type HeimOutcome<T> =
+  | { kind: 'ok'; value: T }
+  | { kind: 'not_found' }
+  /** Heim answered 4xx (other than 404): it refused. */
+  | { kind: 'rejected'; status: number }
+  /** Heim answered 3xx/5xx/429: it said something went wrong, maybe after acting. */
+  | { kind: 'failed'; status: number }
+  /** A 2xx we could not read: it probably acted. */
+  | { kind: 'malformed'; status: number }
+  /** The request never reached Heim (refused connection, unknown host). */
+  | { kind: 'unreachable' }
+  /** Sent, but the answer was lost (timeout, reset). */
+  | { kind: 'lost' };
+
+export interface HeimCancelBody {
+  note: string;
+  causingEntity: CausingEntity;
+  cancellingEntity: 'patient';
+  reasonCode: ReasonCode;
+}
+
+export interface HeimClient {
+  getAppointment(id: string): Promise<HeimOutcome<HeimAppointment>>;
+  getCancellation(id: string): Promise<HeimOutcome<HeimCancellation>>;
+  cancel(id: string, body: HeimCancelBody): Promise<HeimOutcome<HeimCancellation>>;
+}
+
+export interface HeimClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function createHeimClient(options: HeimClientOptions): HeimClient {
+  async function call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, body?: HeimCancelBody): Promise<HeimOutcome<T>> {
+    let response: Response;
+    try {
+      response = await options.fetch(`${options.baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: heimAuthorizationHeader(options.apiKey),
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        // Key order is the guide's: note, causingEntity, cancellingEntity, reasonCode.
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      const code = errorCode(error);
+      return code !== undefined && NOT_SENT_CODES.has(code) ? { kind: 'unreachable' } : { kind: 'lost' };
+    }
+
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      // Headers arrived but the body did not: for a POST that means we cannot know.
+      return response.ok ? { kind: 'malformed', status: response.status } : { kind: 'lost' };
+    }
+    if (response.status === 404) return { kind: 'not_found' };
+    if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+      return { kind: 'rejected', status: response.status };
+    }
+    if (!response.ok) return { kind: 'failed', status: response.status };
+    try {
+      const parsed = schema.safeParse(JSON.parse(text));
+      return parsed.success ? { kind: 'ok', value: parsed.data } : { kind: 'malformed', status: response.status };
+    } catch {
+      return { kind: 'malformed', status: response.status };
+    }
+  }
+
+  return {
+    getAppointment: (id) => call('GET', heimPaths.appointment(id), heimAppointmentSchema),
+    getCancellation: (id) => call('GET', heimPaths.cancellation(id), heimCancellationSchema),
+    cancel: (id, body) => call('POST', heimPaths.cancel(id), heimCancellationSchema, body),
+  };
+}

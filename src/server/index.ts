@@ -1,0 +1,19 @@
+/** The server entry: the proxy handler, its configuration and session helpers. */
+export { createCancelHandler } from './app';
+export type { CancelHandler } from './app';
+export type { CancelHandlerOptions, HeimOptions } from './options';
+export { loadConfigFromEnv, ConfigError } from './config';
+export type { ProxyServerConfig } from './config';
+export {
+  SESSION_COOKIE_NAME,
+  createPatientSession,
+  sessionCookie,
+  clearedSessionCookie,
+  verifyPatientSession,
+  sessionKey,
+} from './session';
+export type { Authenticate, PatientIdentity, CreatePatientSessionOptions } from './session';
+export { consoleJsonLogger, silentLogger } from './logger';
+export type { Logger, LogEntry, LogLevel } from './logger';
+export { startProxyServer } from './serve';
+export type { RunningProxyServer } from './serve';

@@ -1,0 +1,40 @@
+/**
+ * Structured log lines. Callers pass only operational facts (event, appointment id, reason code,
+ * statuses, timings): never a note, a name, a header, a body or a key. `redactSecrets` is a last
+ * line of defence for messages that come from elsewhere (error texts).
+ */
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface LogEntry {
+  level: LogLevel;
+  event: string;
+  [field: string]: string | number | boolean | null | undefined;
+}
+
+export type Logger = (entry: LogEntry) => void;
+
+export const consoleJsonLogger: Logger = (entry) => {
+  const line = JSON.stringify({ time: new Date().toISOString(), ...entry });
+  if (entry.level === 'info') console.log(line);
+  else console.error(line);
+};
+
+export const silentLogger: Logger = () => undefined;
+
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/** Wraps a logger so that no field can carry one of the given secrets, whatever a caller passes. */
+export function redactingLogger(logger: Logger, secrets: readonly string[]): Logger {
+  return (entry) => {
+    const safe: LogEntry = { level: entry.level, event: entry.event };
+    for (const [key, value] of Object.entries(entry)) {
+      safe[key] = typeof value === 'string' ? redactSecrets(value, secrets) : value;
+    }
+    logger(safe);
+  };
+}

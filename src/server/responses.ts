@@ -1,0 +1,58 @@
+/**
+ * Every response the proxy sends goes through here, so the envelope and the headers of the
+ * contract (bff-api.md, "Every response") cannot be forgotten on one path.
+ */
+import { ERROR_CODES, type ErrorCode } from '../core/errors';
+import type { CancellationView, Charge, ErrorIssue } from '../core';
+
+export const BASE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { ...BASE_HEADERS, ...headers },
+  });
+}
+
+export interface ErrorDetails {
+  message?: string;
+  issues?: ErrorIssue[];
+  cancellation?: CancellationView;
+  charge?: Charge;
+  headers?: Record<string, string>;
+}
+
+export function errorResponse(code: ErrorCode, details: ErrorDetails = {}): Response {
+  const { headers, message, ...extra } = details;
+  return jsonResponse(
+    ERROR_CODES[code].status,
+    { error: { code, message: message ?? ERROR_CODES[code].message, ...extra } },
+    headers,
+  );
+}
+
+/** Re-issue any response (a framework default, say) with the contract's headers. */
+export function withBaseHeaders(response: Response): Response {
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(BASE_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** A typed way for request checks to stop the request with a contract error. */
+export class ProxyError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(details.message ?? ERROR_CODES[code].message);
+    this.name = 'ProxyError';
+  }
+
+  toResponse(): Response {
+    return errorResponse(this.code, this.details);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Patient sessions: an HS256 JWT signed with PORTAL_SESSION_SECRET, carried in the
+ * `portal_session` cookie or an `Authorization: Bearer` header. `sub` is the Heim patient id.
+ * Verification is jose's; we only decide where the token comes from and what a valid one means.
+ */
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { PATIENT_ID_PATTERN } from '../core/ids';
+
+export const SESSION_COOKIE_NAME = 'portal_session';
+
+export interface PatientIdentity {
+  /** Heim patient id (`p_...`): the only appointments this patient may touch. */
+  readonly patientId: string;
+}
+
+/** A portal's own authentication, when it does not use our session token. */
+export type Authenticate = (request: Request) => Promise<PatientIdentity | null> | PatientIdentity | null;
+
+export function sessionKey(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index === -1) continue;
+    if (part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
+  }
+  return undefined;
+}
+
+function tokenFrom(request: Request): string | undefined {
+  const authorization = request.headers.get('authorization');
+  if (authorization) {
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization.trim());
+    return match?.[1];
+  }
+  return readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME);
+}
+
+/** Returns the patient, or null for a missing, expired, tampered or malformed session. */
+export async function verifyPatientSession(request: Request, key: Uint8Array): Promise<PatientIdentity | null> {
+  const token = tokenFrom(request);
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+    if (typeof payload.sub !== 'string' || !PATIENT_ID_PATTERN.test(payload.sub)) return null;
+    return { patientId: payload.sub };
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEError) return null;
+    throw error;
+  }
+}
+
+export interface CreatePatientSessionOptions {
+  secret: string;
+  patientId: string;
+  /** Lifetime of the token; default 30 minutes. */
+  expiresInSeconds?: number;
+}
+
+/** Signs a session for a patient: what a portal's sign-in (or the demo's) issues. */
+export async function createPatientSession(options: CreatePatientSessionOptions): Promise<string> {
+  const ttl = options.expiresInSeconds ?? 30 * 60;
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(options.patientId)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+    .sign(sessionKey(options.secret));
+}
+
+/** The Set-Cookie value for a session: HttpOnly, Secure, SameSite=Strict, Path=/ (bff-api.md). */
+export function sessionCookie(token: string, maxAgeSeconds = 30 * 60): string {
+  return `${SESSION_COOKIE_NAME}=${token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=${maxAgeSeconds}`;
+}
+
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE_NAME}=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0`;
+}

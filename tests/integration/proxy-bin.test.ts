@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const GOOD_ENV = {
+  HEIM_API_URL: 'https://api.heim.health/v1',
+  HEIM_API_KEY: 'test_bin_canary_77aa21',
+  PORTAL_SESSION_SECRET: 'bin-session-secret-0123456789abcdefghij',
+  HOST: '127.0.0.1',
+  PORT: '0',
+};
+
+function runBin(env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bin.ts'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+describe('the standalone proxy (npm run proxy)', () => {
+  it.each([
+    ['HEIM_API_URL', { HEIM_API_URL: undefined }, 'HEIM_API_URL is required'],
+    ['HEIM_API_URL', { HEIM_API_URL: 'http://api.heim.health/v1' }, 'HEIM_API_URL must be https: unless the host is loopback'],
+    ['HEIM_API_KEY', { HEIM_API_KEY: 'sk_live_wrongprefix' }, 'HEIM_API_KEY must start with test_ or live_'],
+    ['PORTAL_SESSION_SECRET', { PORTAL_SESSION_SECRET: 'short' }, 'PORTAL_SESSION_SECRET must be at least 32 bytes'],
+    ['PATIENT_REASON_CODES', { PATIENT_REASON_CODES: 'patient_unwell,organisation_cancelled' }, 'PATIENT_REASON_CODES must list only patient-eligible reason codes'],
+    ['PORT', { PORT: 'eighty' }, 'PORT must be a whole number'],
+  ])('refuses a bad %s with one clear line and exit code 1', async (_name, override, expected) => {
+    const { child, output } = runBin({ ...GOOD_ENV, ...override });
+    const [code] = await once(child, 'exit');
+    const { stderr } = output();
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(expected);
+    expect(stderr).not.toContain('sk_live_wrongprefix');
+  });
+
+  it('starts, answers /api/healthz and stops on SIGTERM, never printing the key', async () => {
+    const { child, output } = runBin(GOOD_ENV);
+    const origin = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start line: ${JSON.stringify(output())}`)), 20_000);
+      child.stdout.on('data', () => {
+        const match = /listening on (http:\/\/[^\s]+)\/api/.exec(output().stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const response = await fetch(`${origin}/api/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    const { stdout, stderr } = output();
+    expect(stdout + stderr).not.toContain(GOOD_ENV.HEIM_API_KEY);
+    expect(stdout + stderr).not.toContain(GOOD_ENV.PORTAL_SESSION_SECRET);
+  });
+});

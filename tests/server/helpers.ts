@@ -1,0 +1,36 @@
+/** Request builders for proxy tests: a well-formed request unless a test says otherwise. */
+import { TEST_PORTAL_ORIGIN } from '../support/backend';
+
+export const FIXED_NOW = Date.parse('2026-11-24T09:00:00.000Z');
+
+let counter = 0;
+export function freshKey(): string {
+  counter += 1;
+  return `key_${counter.toString().padStart(4, '0')}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export interface CancelInit {
+  body?: unknown;
+  rawBody?: string;
+  key?: string | null;
+  headers?: Record<string, string | null>;
+}
+
+export function cancelRequest(appointmentId: string, init: CancelInit = {}): Request {
+  const headers = new Headers({
+    'content-type': 'application/json',
+    'x-requested-with': 'heim-cancel-widget',
+    origin: TEST_PORTAL_ORIGIN,
+  });
+  if (init.key !== null) headers.set('idempotency-key', init.key ?? freshKey());
+  for (const [name, value] of Object.entries(init.headers ?? {})) {
+    if (value === null) headers.delete(name);
+    else headers.set(name, value);
+  }
+  const body = init.rawBody ?? JSON.stringify(init.body ?? { reasonCode: 'patient_unwell' });
+  return new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/${appointmentId}/cancel`, { method: 'POST', headers, body });
+}
+
+export async function json(response: Response): Promise<any> {
+  return JSON.parse(await response.text());
+}
