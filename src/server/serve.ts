@@ -12,7 +12,7 @@ export function startProxyServer(
   listen: { host: string; port: number },
 ): Promise<RunningProxyServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: handler, hostname: listen.host, port: listen.port }, (info: AddressInfo) => {
+    const server = serve({ fetch: handler, hostname: listen.host, port: listen.port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
         origin: `http://${host}:${info.port}`,
