@@ -1,0 +1,78 @@
+/**
+ * The demo portal: what an organisation's own portal would do around the widget, kept tiny.
+ * It signs a demo patient in (a route that exists only here), lists that patient's appointments,
+ * mounts the proxy at /api exactly as a portal would, and serves the page.
+ */
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { createCancelHandler, createPatientSession, sessionCookie, clearedSessionCookie, verifyPatientSession, sessionKey } from '../server';
+import type { Logger } from '../server';
+import { DEMO_PATIENTS, type Simulator } from '../simulator';
+
+export interface DemoServerOptions {
+  simulator: Simulator;
+  /** The simulator's base URL including /v1. */
+  heimBaseUrl: string;
+  heimApiKey: string;
+  sessionSecret: string;
+  /** Folder of the built page (vite build output). */
+  staticRoot: string;
+  logger?: Logger;
+}
+
+export function createDemoApp(options: DemoServerOptions): (request: Request) => Promise<Response> {
+  const proxy = createCancelHandler({
+    heim: { baseUrl: options.heimBaseUrl, apiKey: options.heimApiKey },
+    sessionSecret: options.sessionSecret,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  const key = sessionKey(options.sessionSecret);
+  const app = new Hono();
+
+  app.all('/api/*', (c) => proxy(c.req.raw));
+
+  // Demo only: a real portal signs patients in with its own identity provider.
+  app.get('/demo/sign-in', async (c) => {
+    const patient = DEMO_PATIENTS.find((p) => p.id === c.req.query('patient'));
+    if (!patient) return c.json({ error: { code: 'not_found', message: 'No such demo patient.' } }, 404);
+    const token = await createPatientSession({ secret: options.sessionSecret, patientId: patient.id, expiresInSeconds: 8 * 3600 });
+    c.header('set-cookie', sessionCookie(token, 8 * 3600));
+    c.header('cache-control', 'no-store');
+    return c.redirect('/', 303);
+  });
+
+  app.get('/demo/sign-out', (c) => {
+    c.header('set-cookie', clearedSessionCookie());
+    return c.redirect('/', 303);
+  });
+
+  app.get('/demo/session', async (c) => {
+    c.header('cache-control', 'no-store');
+    const identity = await verifyPatientSession(c.req.raw, key);
+    const patient = identity ? (DEMO_PATIENTS.find((p) => p.id === identity.patientId) ?? null) : null;
+    const appointments = patient
+      ? options.simulator.listAppointments({ patientId: patient.id }).map((a) => ({ id: a.id, title: a.serviceName, status: a.status, estimatedTimeOfArrival: a.estimatedTimeOfArrival }))
+      : [];
+    return c.json({ patient, patients: DEMO_PATIENTS, appointments, signedIn: getCookie(c, 'portal_session') !== undefined });
+  });
+
+  // What Heim received: lets a demo visitor see the exact cancellation the proxy sent.
+  app.get('/demo/heim-ledger', (c) => {
+    c.header('cache-control', 'no-store');
+    const entries = options.simulator.ledger
+      .filter((entry) => entry.method === 'POST')
+      .map(({ seq, receivedAt, method, path, body, status }) => ({ seq, receivedAt, method, path, body, status }));
+    return c.json({ entries });
+  });
+
+  app.post('/demo/reset', (c) => {
+    options.simulator.reset();
+    return c.body(null, 204);
+  });
+
+  app.use('/*', serveStatic({ root: options.staticRoot }));
+  app.get('*', serveStatic({ root: options.staticRoot, path: 'index.html' }));
+
+  return async (request) => app.fetch(request);
+}

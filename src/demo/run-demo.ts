@@ -1,0 +1,51 @@
+/** Starts the simulator and the demo portal (with the proxy inside) and returns one URL. */
+import { startProxyServer, silentLogger, type Logger } from '../server';
+import { startSimulator } from '../simulator';
+import { createDemoApp } from './demo-server';
+
+export interface StartDemoOptions {
+  host: string;
+  port: number;
+  staticRoot: string;
+  heimApiKey: string;
+  sessionSecret: string;
+  logger?: Logger;
+}
+
+export interface RunningDemo {
+  url: string;
+  simulator: Awaited<ReturnType<typeof startSimulator>>['simulator'];
+  close(): Promise<void>;
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'EADDRINUSE';
+}
+
+export async function startDemo(options: StartDemoOptions): Promise<RunningDemo> {
+  const heim = await startSimulator({ apiKeys: [options.heimApiKey], host: '127.0.0.1', port: 0 });
+  const handler = createDemoApp({
+    simulator: heim.simulator,
+    heimBaseUrl: heim.baseUrl,
+    heimApiKey: options.heimApiKey,
+    sessionSecret: options.sessionSecret,
+    staticRoot: options.staticRoot,
+    logger: options.logger ?? silentLogger,
+  });
+  let server;
+  try {
+    server = await startProxyServer(handler, { host: options.host, port: options.port });
+  } catch (error) {
+    if (!isAddressInUse(error) || options.port === 0) throw error;
+    // Someone else has the default port: take any free one rather than make the user choose.
+    server = await startProxyServer(handler, { host: options.host, port: 0 });
+  }
+  return {
+    url: `${server.origin}/`,
+    simulator: heim.simulator,
+    async close() {
+      await server.close();
+      await heim.close();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The widget's only door to the network: the proxy's contract (bff-api.md), nothing else.
+ * Every response is parsed with the core zod schemas so a drift between proxy and widget surfaces
+ * as an `invalid_response` error instead of a silently wrong screen.
+ */
+import type * as z from 'zod';
+import {
+  APPOINTMENT_ID_PATTERN,
+  appointmentResponseSchema,
+  cancelResponseSchema,
+  cancellationStatusResponseSchema,
+  errorEnvelopeSchema,
+} from '../core/index';
+import type {
+  AppointmentResponse,
+  CancellationStatusResponse,
+  CancellationView,
+  CancelRequestBody,
+  CancelResponse,
+  Charge,
+  ErrorCode,
+  ErrorIssue,
+} from '../core/index';
+
+/** The proxy's error codes plus the two the client itself raises. */
+export type CancelApiErrorCode = ErrorCode | 'network_error' | 'invalid_response';
+
+/** Value of the `X-Requested-With` header the proxy requires on every POST (CSRF defence). */
+export const REQUESTED_WITH = 'heim-cancel-widget';
+
+export interface CancelApiErrorDetails {
+  readonly status?: number;
+  readonly cancellation?: CancellationView;
+  readonly charge?: Charge;
+  readonly retryAfterSeconds?: number;
+  readonly issues?: readonly ErrorIssue[];
+  readonly cause?: unknown;
+}
+
+/** Any failure of a proxy call, carrying the proxy's error code so the UI can pick its copy. */
+export class CancelApiError extends Error {
+  override readonly name = 'CancelApiError';
+  /** The proxy's error code, or `network_error` (no answer) / `invalid_response` (unparseable answer). */
+  readonly code: CancelApiErrorCode;
+  /** HTTP status; 0 when no response arrived. */
+  readonly status: number;
+  /** The existing cancellation, with `already_cancelled`. */
+  readonly cancellation: CancellationView | undefined;
+  /** The charge as the proxy sees it now, with `charge_acknowledgement_required`. */
+  readonly charge: Charge | undefined;
+  /** From `Retry-After`, with `rate_limited`. */
+  readonly retryAfterSeconds: number | undefined;
+  readonly issues: readonly ErrorIssue[] | undefined;
+
+  constructor(code: CancelApiErrorCode, message: string, details: CancelApiErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = details.status ?? 0;
+    this.cancellation = details.cancellation;
+    this.charge = details.charge;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+    this.issues = details.issues;
+  }
+}
+
+export function isCancelApiError(error: unknown): error is CancelApiError {
+  return error instanceof CancelApiError;
+}
+
+/**
+ * Whether the same request may simply be sent again: nothing was decided (no answer, the proxy or
+ * Heim failed). With the same Idempotency-Key this can never cancel twice.
+ */
+export function isRetryableError(error: unknown): boolean {
+  if (!isCancelApiError(error)) return false;
+  if (error.code === 'network_error' || error.code === 'upstream_error' || error.code === 'internal_error') {
+    return true;
+  }
+  return error.status >= 500;
+}
+
+/** One timed GET, for estimating the proxy's clock. Times are `performance.now()` values. */
+export interface RoundTripSample {
+  readonly path: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** The proxy's `serverNow` in epoch ms when the response carried one, else null. */
+  readonly serverNowMs: number | null;
+}
+
+export interface CancelApiClientOptions {
+  /** Where the proxy is mounted. Default `'/api'`. */
+  readonly apiBaseUrl?: string;
+  /** The fetch to use (tests, custom auth). Default `globalThis.fetch`, looked up at call time. */
+  readonly fetch?: typeof fetch;
+  /** Called after every successful GET with its round trip; the server clock listens here. */
+  readonly onRoundTrip?: (sample: RoundTripSample) => void;
+  /** Monotonic clock for timing round trips. Default `performance.now()`. */
+  readonly monotonicNow?: () => number;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface CancelApiClient {
+  /** The base URL in use, without a trailing slash. */
+  readonly apiBaseUrl: string;
+  /** `GET /appointments/{id}`: summary, charge, offered reasons, cancellation and `serverNow`. */
+  getAppointment(appointmentId: string, options?: RequestOptions): Promise<AppointmentResponse>;
+  /**
+   * `POST /appointments/{id}/cancel`. Resolves with `cancelled` (200) or `pending_confirmation`
+   * (202); rejects with a `CancelApiError` otherwise. Send the same `idempotencyKey` to retry.
+   */
+  cancel(
+    appointmentId: string,
+    body: CancelRequestBody,
+    idempotencyKey: string,
+    options?: RequestOptions,
+  ): Promise<CancelResponse>;
+  /** `GET /appointments/{id}/cancellation`: the reconciliation state after a 202. */
+  getCancellation(appointmentId: string, options?: RequestOptions): Promise<CancellationStatusResponse>;
+}
+
+function appointmentPath(appointmentId: string): string {
+  // Refuse locally what the proxy would refuse, and never let an id change the URL's shape.
+  if (!APPOINTMENT_ID_PATTERN.test(appointmentId)) {
+    throw new CancelApiError('invalid_appointment_id', `Appointment id ${JSON.stringify(appointmentId)} is not valid.`, {
+      status: 400,
+    });
+  }
+  return `/appointments/${encodeURIComponent(appointmentId)}`;
+}
+
+function parseRetryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return (await response.json()) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function toErrorFromResponse(response: Response, json: unknown): CancelApiError {
+  const envelope = errorEnvelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    return new CancelApiError('invalid_response', `The proxy answered ${response.status} without a readable error.`, {
+      status: response.status,
+    });
+  }
+  const { code, message, cancellation, charge, issues } = envelope.data.error;
+  return new CancelApiError(code as CancelApiErrorCode, message, {
+    status: response.status,
+    ...(cancellation === undefined ? {} : { cancellation }),
+    ...(charge === undefined ? {} : { charge }),
+    ...(issues === undefined ? {} : { issues }),
+    ...optional('retryAfterSeconds', parseRetryAfter(response.headers.get('Retry-After'))),
+  });
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Creates the typed client for the proxy. Pure: holds no state beyond its options. */
+export function createCancelApiClient(options: CancelApiClientOptions = {}): CancelApiClient {
+  const apiBaseUrl = (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
+  // Looked up per call so a polyfill or test fetch installed later is honoured, and called as a
+  // plain function so browsers do not throw "Illegal invocation".
+  const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
+
+  async function send<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined },
+  ): Promise<z.infer<S>> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
+    const startedAt = monotonicNow();
+    let response: Response;
+    try {
+      response = await doFetch(`${apiBaseUrl}${path}`, {
+        method,
+        credentials: 'same-origin',
+        headers,
+        ...(init.body === undefined ? {} : { body: init.body }),
+        ...(init.signal === undefined ? {} : { signal: init.signal }),
+      });
+    } catch (cause) {
+      // An abort is the caller's decision (react-query cancelling), not a network failure.
+      if (init.signal?.aborted) throw cause;
+      throw new CancelApiError('network_error', 'The proxy could not be reached.', { cause });
+    }
+    const endedAt = monotonicNow();
+    const json = await readJson(response);
+    if (!response.ok) throw toErrorFromResponse(response, json);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new CancelApiError('invalid_response', `The proxy's answer to ${method} ${path} did not match the contract.`, {
+        status: response.status,
+        cause: parsed.error,
+      });
+    }
+    if (method === 'GET' && options.onRoundTrip) {
+      const serverNow = (parsed.data as { serverNow?: unknown }).serverNow;
+      const serverNowMs = typeof serverNow === 'string' ? Date.parse(serverNow) : Number.NaN;
+      options.onRoundTrip({ path, startedAt, endedAt, serverNowMs: Number.isNaN(serverNowMs) ? null : serverNowMs });
+    }
+    return parsed.data as z.infer<S>;
+  }
+
+  return {
+    apiBaseUrl,
+    getAppointment(appointmentId, requestOptions = {}) {
+      return Promise.resolve().then(() =>
+        send('GET', appointmentPath(appointmentId), appointmentResponseSchema, { signal: requestOptions.signal }),
+      );
+    },
+    cancel(appointmentId, body, idempotencyKey, requestOptions = {}) {
+      return Promise.resolve().then(() =>
+        send('POST', `${appointmentPath(appointmentId)}/cancel`, cancelResponseSchema, {
+          body: JSON.stringify(body),
+          headers: {
+            'Content-Type': 'application/json',
+            'X-Requested-With': REQUESTED_WITH,
+            'Idempotency-Key': idempotencyKey,
+          },
+          signal: requestOptions.signal,
+        }),
+      );
+    },
+    getCancellation(appointmentId, requestOptions = {}) {
+      return Promise.resolve().then(() =>
+        send('GET', `${appointmentPath(appointmentId)}/cancellation`, cancellationStatusResponseSchema, {
+          signal: requestOptions.signal,
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useForm, useWatch, type Resolver } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { DEFAULT_NOTE_MAX_LENGTH, isReasonCode, REASONS } from '../core/index';
+import type { CancelRequestBody, ReasonCode } from '../core/index';
+import { createCancelFormSchema, emptyCancelFormValues, type CancelFormValues } from './cancel-form-schema';
+import { ChargeAcknowledgement } from './charge-acknowledgement';
+import { ErrorSummary, type ErrorSummaryItem } from './error-summary';
+import type { CancelAppointmentMessages } from './messages';
+import { NoteField } from './note-field';
+import { reasonInputId, ReasonPicker } from './reason-picker';
+
+export interface CancelFormProps {
+  /** The form's id; the dialog's confirm button submits it with `form={id}`. */
+  readonly id: string;
+  /** The codes offered now (the proxy's `reasons`). */
+  readonly reasons: readonly ReasonCode[];
+  readonly acknowledgementRequired: boolean;
+  /** The charge warning's id, read with the acknowledgement checkbox. */
+  readonly chargeWarningId?: string;
+  readonly messages: CancelAppointmentMessages;
+  /** Whether a submit may start now (not already sending, online). Checked on every submit. */
+  readonly canSubmit: () => boolean;
+  /** Receives the request body once every rule passes. */
+  readonly onValidSubmit: (body: CancelRequestBody) => void;
+  /** Answers to start from (those last sent, when the form comes back after a failed attempt). Default: empty. */
+  readonly initialBody?: CancelRequestBody | null;
+}
+
+/**
+ * The reason, note and acknowledgement, on react-hook-form with the schema from core. A failed
+ * submit focuses the error summary; each field carries aria-invalid and points at its error.
+ */
+export function CancelForm({
+  id,
+  reasons,
+  acknowledgementRequired,
+  chargeWarningId,
+  messages,
+  canSubmit,
+  onValidSubmit,
+  initialBody = null,
+}: CancelFormProps) {
+  const schema = useMemo(
+    () => createCancelFormSchema({ reasons, acknowledgementRequired, messages }),
+    [reasons, acknowledgementRequired, messages],
+  );
+  // The rules change while the form is open (the charge window opens, reasons are re-fetched);
+  // a stable resolver reading the latest schema keeps react-hook-form's state intact.
+  const schemaRef = useRef(schema);
+  schemaRef.current = schema;
+  const resolver = useCallback<Resolver<CancelFormValues, unknown, CancelRequestBody>>(
+    (values, context, options) => zodResolver(schemaRef.current)(values, context, options),
+    [],
+  );
+  const form = useForm<CancelFormValues, unknown, CancelRequestBody>({
+    defaultValues:
+      initialBody === null
+        ? emptyCancelFormValues
+        : {
+            reasonCode: initialBody.reasonCode,
+            note: initialBody.note ?? '',
+            acknowledgeCharge: initialBody.acknowledgeCharge === true,
+          },
+    resolver,
+    // The error summary takes focus instead, then links to each field.
+    shouldFocusError: false,
+    reValidateMode: 'onChange',
+  });
+  const { errors, submitCount } = form.formState;
+  const reasonCode = useWatch({ control: form.control, name: 'reasonCode' });
+  const noteRequired = isReasonCode(reasonCode) && REASONS[reasonCode].noteRequired;
+
+  const summaryRef = useRef<HTMLDivElement>(null);
+  const [summaryFocusRequest, setSummaryFocusRequest] = useState(0);
+  useEffect(() => {
+    if (summaryFocusRequest > 0) summaryRef.current?.focus();
+  }, [summaryFocusRequest]);
+
+  const reasonsId = `${id}-reason`;
+  const noteId = `${id}-note`;
+  const acknowledgeId = `${id}-acknowledge`;
+  const firstReason = reasons[0];
+
+  const items: ErrorSummaryItem[] = [];
+  if (errors.reasonCode?.message !== undefined && firstReason !== undefined) {
+    const checked = isReasonCode(reasonCode) && reasons.includes(reasonCode) ? reasonCode : firstReason;
+    items.push({ fieldId: reasonInputId(reasonsId, checked), message: errors.reasonCode.message });
+  }
+  if (errors.note?.message !== undefined) items.push({ fieldId: noteId, message: errors.note.message });
+  if (acknowledgementRequired && errors.acknowledgeCharge?.message !== undefined) {
+    items.push({ fieldId: acknowledgeId, message: errors.acknowledgeCharge.message });
+  }
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    if (!canSubmit()) {
+      event.preventDefault();
+      return;
+    }
+    void form.handleSubmit(onValidSubmit, () => setSummaryFocusRequest((request) => request + 1))(event);
+  };
+
+  return (
+    <form className="hc-form" id={id} noValidate onSubmit={submit}>
+      {submitCount > 0 && items.length > 0 ? (
+        <ErrorSummary ref={summaryRef} title={messages.errorSummaryTitle} items={items} />
+      ) : null}
+      <ReasonPicker
+        reasons={reasons}
+        registration={form.register('reasonCode')}
+        idPrefix={reasonsId}
+        error={errors.reasonCode?.message}
+        messages={messages}
+      />
+      <NoteField
+        id={noteId}
+        control={form.control}
+        registration={form.register('note')}
+        required={noteRequired}
+        maxLength={DEFAULT_NOTE_MAX_LENGTH}
+        error={errors.note?.message}
+        messages={messages}
+      />
+      {acknowledgementRequired ? (
+        <ChargeAcknowledgement
+          id={acknowledgeId}
+          registration={form.register('acknowledgeCharge')}
+          error={errors.acknowledgeCharge?.message}
+          {...(chargeWarningId === undefined ? {} : { warningId: chargeWarningId })}
+          messages={messages}
+        />
+      ) : null}
+    </form>
+  );
+}

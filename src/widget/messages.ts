@@ -1,0 +1,218 @@
+/**
+ * Every word the widget shows, in one en-GB object a portal can override in part. Strings that
+ * take values are functions, so a translation can reorder the sentence instead of concatenating
+ * fragments. Reason labels come from the core catalogue, never a copy of it.
+ */
+import { REASON_CODES, REASONS } from '../core/index';
+import type { ReasonCode } from '../core/index';
+import { formatDateTime, formatDuration, formatNumber, formatUnit, pluralCategory } from './format';
+
+/**
+ * Every user-facing string. Defaults: `defaultMessages` (en-GB). Functions receive already
+ * formatted values (dates with their zone, durations), so a translation only rearranges words.
+ */
+export interface CancelAppointmentMessages {
+  /** BCP 47 locale used by the default formatters. Default `'en-GB'`. */
+  readonly locale: string;
+  /** Formats an instant in the appointment's zone, with the zone's name. */
+  readonly formatDateTime: (epochMs: number, timeZone: string) => string;
+  /** Formats a remaining duration ("5 hours, 12 minutes"). */
+  readonly formatDuration: (ms: number) => string;
+
+  readonly trigger: string;
+  readonly cancelledStatus: string;
+  readonly dialogTitle: string;
+  readonly loading: string;
+
+  readonly summaryWhat: string;
+  readonly summaryWhen: string;
+  readonly summaryWhere: string;
+  readonly etaNotSet: string;
+
+  readonly chargeNoEta: string;
+  readonly chargeFree: (values: { until: string }) => string;
+  readonly chargeFreeCountdown: (values: { remaining: string }) => string;
+  readonly chargeChargeableTitle: string;
+  readonly chargeChargeableCountdown: (values: { remaining: string }) => string;
+  readonly chargeChargeableBody: (values: { windowHours: number }) => string;
+  readonly chargeDueTitle: string;
+  readonly chargeDueBody: string;
+  readonly announceChargesBegin: string;
+  readonly announceDue: string;
+  readonly announceFreeRemaining: (values: { remaining: string }) => string;
+  readonly announceDueIn: (values: { remaining: string }) => string;
+
+  readonly reasonLegend: string;
+  readonly reasonLabels: Readonly<Record<ReasonCode, string>>;
+  readonly noteLabel: string;
+  readonly noteLabelRequired: string;
+  readonly noteHint: string;
+  readonly noteCount: (values: { count: number; max: number }) => string;
+  readonly acknowledgeCharge: string;
+
+  readonly keep: string;
+  readonly confirm: string;
+  readonly confirming: string;
+  readonly reschedule: string;
+  readonly close: string;
+  readonly tryAgain: string;
+
+  readonly errorSummaryTitle: string;
+  readonly errorReasonRequired: string;
+  readonly errorNoteRequired: string;
+  readonly errorNoteTooLong: (values: { max: number; over: number }) => string;
+  readonly errorAcknowledgeRequired: string;
+
+  readonly offline: string;
+  readonly acknowledgementNowRequired: string;
+  readonly networkError: string;
+  readonly upstreamError: string;
+  readonly rateLimited: string;
+  readonly invalidRequest: string;
+  readonly unexpectedError: string;
+  readonly loadErrorTitle: string;
+  readonly loadErrorBody: string;
+
+  readonly successTitle: string;
+  readonly successBody: (values: { title: string; when: string | null }) => string;
+  readonly successNext: string;
+  readonly successMayBeCharged: string;
+  readonly successNoCharge: string;
+
+  readonly alreadyCancelledTitle: string;
+  readonly alreadyCancelledBody: (values: { reason: string | null; date: string | null }) => string;
+  readonly notCancellableTitle: string;
+  readonly notCancellableBody: string;
+  readonly notFoundTitle: string;
+  readonly notFoundBody: string;
+  readonly sessionExpiredTitle: string;
+  readonly sessionExpiredBody: string;
+  readonly pendingTitle: string;
+  readonly pendingBody: string;
+  readonly pendingNotCancelled: string;
+}
+
+/** A partial override: any message, and any subset of the reason labels. */
+export type CancelAppointmentMessagesOverride = Partial<Omit<CancelAppointmentMessages, 'reasonLabels'>> & {
+  readonly reasonLabels?: Partial<Record<ReasonCode, string>>;
+};
+
+const LOCALE = 'en-GB';
+
+const reasonLabels = Object.fromEntries(REASON_CODES.map((code) => [code, REASONS[code].patientLabel])) as Record<
+  ReasonCode,
+  string
+>;
+
+/** The en-GB defaults. */
+export const defaultMessages: CancelAppointmentMessages = {
+  locale: LOCALE,
+  formatDateTime: (epochMs, timeZone) => formatDateTime(LOCALE, epochMs, timeZone),
+  formatDuration: (ms) => formatDuration(LOCALE, ms),
+
+  trigger: 'Cancel appointment',
+  cancelledStatus: 'Appointment cancelled',
+  dialogTitle: 'Cancel your appointment?',
+  loading: 'Loading appointment…',
+
+  summaryWhat: 'Appointment',
+  summaryWhen: 'When',
+  summaryWhere: 'Where',
+  etaNotSet: 'Arrival time not set yet',
+
+  chargeNoEta: "No charge to cancel: an arrival time hasn't been set yet.",
+  chargeFree: ({ until }) => `Free to cancel until ${until}.`,
+  chargeFreeCountdown: ({ remaining }) => `Time left to cancel free of charge: ${remaining}.`,
+  chargeChargeableTitle: 'Cancelling now may be charged',
+  chargeChargeableCountdown: ({ remaining }) => `The practitioner is due in ${remaining}.`,
+  chargeChargeableBody: ({ windowHours }) =>
+    `Your visit is less than ${formatUnit(LOCALE, windowHours, 'hour')} away, so you may be charged if you cancel now.`,
+  chargeDueTitle: 'The practitioner is due now',
+  chargeDueBody: 'The practitioner is due now or may be on the way. You may be charged if you cancel now.',
+  announceChargesBegin: 'Charges may now apply. If you cancel from now on, you may be charged.',
+  announceDue: 'The practitioner is due now. If you cancel now, you may be charged.',
+  announceFreeRemaining: ({ remaining }) => `${remaining} left to cancel free of charge.`,
+  announceDueIn: ({ remaining }) => `The practitioner is due in ${remaining}.`,
+
+  reasonLegend: 'Why are you cancelling?',
+  reasonLabels,
+  noteLabel: 'Anything else you want to tell us (optional)',
+  noteLabelRequired: 'Tell us why you are cancelling',
+  noteHint: 'Your care team will read this. Do not include medical details.',
+  noteCount: ({ count, max }) => `${formatNumber(LOCALE, count)} of ${formatNumber(LOCALE, max)} characters`,
+  acknowledgeCharge: 'I understand I may be charged for cancelling now',
+
+  keep: 'Keep appointment',
+  confirm: 'Cancel appointment',
+  confirming: 'Cancelling…',
+  reschedule: 'Rearrange instead',
+  close: 'Close',
+  tryAgain: 'Try again',
+
+  errorSummaryTitle: 'There is a problem',
+  errorReasonRequired: 'Choose why you are cancelling',
+  errorNoteRequired: 'Tell us why you are cancelling',
+  errorNoteTooLong: ({ max, over }) =>
+    `Your note must be ${formatNumber(LOCALE, max)} characters or fewer. You have ${formatNumber(LOCALE, over)} ${
+      pluralCategory(LOCALE, over) === 'one' ? 'character' : 'characters'
+    } too many.`,
+  errorAcknowledgeRequired: 'Tick the box to confirm you understand you may be charged',
+
+  offline: "You're offline. Connect to the internet to cancel your appointment.",
+  acknowledgementNowRequired:
+    'Charges may now apply to this appointment. Read the warning and tick the box, then cancel again if you still want to.',
+  networkError:
+    "We couldn't reach the booking service, so your appointment has not been cancelled yet. Check your connection and try again.",
+  upstreamError: 'Something went wrong on our side, so your appointment has not been cancelled yet. Please try again.',
+  rateLimited: "You've tried several times in a short while. Wait a minute, then try again.",
+  invalidRequest: "We couldn't accept these answers. Check them and try again.",
+  unexpectedError:
+    'Something went wrong and your appointment has not been cancelled. Please try again later or contact your care provider.',
+  loadErrorTitle: "We couldn't load your appointment",
+  loadErrorBody: 'Check your connection and try again. Your appointment has not been changed.',
+
+  successTitle: 'Your appointment is cancelled',
+  successBody: ({ title, when }) =>
+    when === null ? `We've cancelled your appointment: ${title}.` : `We've cancelled your appointment: ${title}, ${when}.`,
+  successNext: "The practitioner won't visit. You don't need to do anything else. If you still need care, book a new appointment.",
+  successMayBeCharged:
+    'You cancelled close to the visit, so you may be charged under your agreement. Your care provider will tell you if you are.',
+  successNoCharge: 'There is no charge for this cancellation.',
+
+  alreadyCancelledTitle: 'This appointment is already cancelled',
+  alreadyCancelledBody: ({ reason, date }) =>
+    [date === null ? 'It has been cancelled.' : `It was cancelled on ${date}.`, reason === null ? '' : `Reason: ${reason}.`]
+      .filter(Boolean)
+      .join(' '),
+  notCancellableTitle: "This appointment can't be cancelled",
+  notCancellableBody:
+    'It has already taken place, so it can no longer be cancelled. If something is wrong, contact your care provider.',
+  notFoundTitle: "We couldn't find this appointment",
+  notFoundBody: "It may have been removed, or it isn't linked to your account. Contact your care provider if you need help.",
+  sessionExpiredTitle: 'Your session has expired',
+  sessionExpiredBody: 'To keep your details safe, please sign in again. Your appointment has not been cancelled.',
+  pendingTitle: "We're confirming your cancellation",
+  pendingBody:
+    "We couldn't confirm it straight away. Please don't cancel again: we're checking now and this message will update.",
+  pendingNotCancelled: 'Your appointment was not cancelled. You can try again.',
+};
+
+/** Defaults with the portal's overrides on top; reason labels merge one by one. */
+export function mergeMessages(
+  base: CancelAppointmentMessages,
+  override: CancelAppointmentMessagesOverride | undefined,
+): CancelAppointmentMessages {
+  if (override === undefined) return base;
+  const { reasonLabels: labels, ...rest } = override;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  return {
+    ...base,
+    ...(defined as Partial<CancelAppointmentMessages>),
+    reasonLabels: { ...base.reasonLabels, ...stripUndefined(labels) },
+  };
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

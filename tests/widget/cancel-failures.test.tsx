@@ -1,0 +1,160 @@
+import { act, fireEvent, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defaultMessages } from '../../src/index';
+import { advanceInSteps, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
+import { closeWidgetHarnesses, TIME } from './support/widget-harness';
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeWidgetHarnesses();
+});
+
+describe('failures', () => {
+  it('after an upstream failure, "Try again" resends with the SAME Idempotency-Key and succeeds', async () => {
+    const { user, harness, dialog } = await openForm();
+    harness.backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(defaultMessages.upstreamError);
+    expect(alert).not.toHaveTextContent(/502|upstream|Heim/);
+    expect(harness.backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+
+    const keys = idempotencyKeys(harness);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    const upstream = harness.backend.simulator.ledger.filter((entry) => entry.method === 'POST');
+    expect(upstream.map((entry) => entry.status)).toEqual([500, 200]);
+  });
+
+  it('asks again when the proxy says charges began since the warning was shown; never submits by itself', async () => {
+    let skewMs = 0;
+    const { user, harness, dialog } = await openForm({ appointmentId: 'apt_alice_30h', now: () => Date.now() + skewMs });
+    expect(dialog).toHaveAttribute('data-charge', 'free');
+    await user.click(within(dialog).getByRole('radio', { name: 'I need a different date or time' }));
+    // The proxy's clock says the window opened (the widget last saw "free").
+    skewMs = 7 * TIME.HOUR;
+    await user.click(confirmButton(dialog));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(defaultMessages.acknowledgementNowRequired);
+    expect(dialog).toHaveAttribute('data-charge', 'chargeable');
+    const acknowledge = within(dialog).getByRole('checkbox', { name: 'I understand I may be charged for cancelling now' });
+    expect(acknowledge).not.toBeChecked();
+    expect(harness.upstreamCancels()).toBe(0);
+    expect(harness.cancelRequests()).toHaveLength(1);
+
+    await user.click(acknowledge);
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(dialog).toHaveTextContent(defaultMessages.successMayBeCharged);
+    expect(JSON.parse(harness.cancelRequests()[1]?.body ?? '{}')).toMatchObject({ acknowledgeCharge: true });
+    // Different answers, different request: a new key.
+    const keys = idempotencyKeys(harness);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(harness.upstreamCancels()).toBe(1);
+  });
+
+  it('session expired: asks to sign in again and says nothing was cancelled', async () => {
+    const { user, harness, dialog } = await openForm();
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    harness.backend.signOut();
+    await user.click(confirmButton(dialog));
+
+    expect(await within(dialog).findByRole('heading', { name: 'Your session has expired' })).toHaveFocus();
+    expect(dialog).toHaveTextContent('please sign in again. Your appointment has not been cancelled.');
+    expect(harness.upstreamCancels()).toBe(0);
+  });
+
+  it('offline: confirm is disabled with a clear message, and works again once online', async () => {
+    const { user, harness, dialog } = await openForm();
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    try {
+      act(() => {
+        window.dispatchEvent(new Event('offline'));
+      });
+      const confirm = confirmButton(dialog);
+      expect(confirm).toHaveAttribute('aria-disabled', 'true');
+      expect(confirm).toHaveAccessibleDescription(defaultMessages.offline);
+      expect(within(dialog).getByText(defaultMessages.offline)).toBeInTheDocument();
+      await user.click(confirm);
+      // A keyboard submit (Enter) goes through the form, not the button: it must be refused too.
+      fireEvent.submit((confirm as HTMLButtonElement).form!);
+      expect(harness.cancelRequests()).toHaveLength(0);
+    } finally {
+      onLine.mockRestore();
+      act(() => {
+        window.dispatchEvent(new Event('online'));
+      });
+    }
+    expect(confirmButton(dialog)).not.toHaveAttribute('aria-disabled');
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(harness.cancelRequests()).toHaveLength(1);
+  });
+
+  it('pending confirmation: says not to cancel again, polls, and shows success once Heim confirms', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const onCancelled = vi.fn();
+    const { user, harness, dialog } = await openForm({ onCancelled });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    // Heim cancels but its answer is unreadable and the check read fails: the proxy cannot tell
+    // yet (202). Heim also answers slowly, which keeps the waiting screen up while we look at it.
+    const sim = harness.backend.simulator;
+    sim.setFault({ route: 'appointment', latencyMs: 2_000 });
+    sim.setFault({ route: 'cancel', status: 200, body: 'not json', commit: true, times: 1 });
+    sim.setFault({ route: 'cancellation', status: 500, times: 1 });
+    await user.click(confirmButton(dialog));
+    await act(() => vi.advanceTimersByTimeAsync(2_100));
+
+    const heading = await within(dialog).findByRole('heading', { name: "We're confirming your cancellation" });
+    expect(heading).toHaveFocus();
+    expect(dialog).toHaveTextContent("Please don't cancel again");
+    expect(within(dialog).queryByRole('button', { name: 'Cancel appointment' })).not.toBeInTheDocument();
+    expect(onCancelled).not.toHaveBeenCalled();
+    expect(harness.requests.some((request) => request.url.endsWith('/apt_alice_3d/cancellation'))).toBe(true);
+
+    await act(() => vi.advanceTimersByTimeAsync(2_100));
+    expect(await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' })).toHaveFocus();
+    expect(onCancelled).toHaveBeenCalledTimes(1);
+    expect(onCancelled).toHaveBeenCalledWith(
+      expect.objectContaining({ cancellation: expect.objectContaining({ reasonCode: 'patient_unwell' }) }),
+    );
+    expect(harness.cancelRequests()).toHaveLength(1);
+    expect(harness.upstreamCancels()).toBe(1);
+  });
+
+  it('pending confirmation that Heim never confirms: polls every few seconds, then lets the patient try again', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { user, harness, dialog } = await openForm();
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    // Heim's answer is unreadable and it did NOT cancel: after the proxy's reconcile window the
+    // cancellation is known not to have happened.
+    harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: "We're confirming your cancellation" });
+
+    const polls = () => harness.requests.filter((request) => request.url.endsWith('/cancellation')).length;
+    await advanceInSteps(9_500);
+    expect(polls()).toBeGreaterThanOrEqual(3);
+    expect(within(dialog).getByRole('heading', { name: "We're confirming your cancellation" })).toBeInTheDocument();
+
+    await advanceInSteps(60_000);
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(defaultMessages.pendingNotCancelled);
+    expect(harness.backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+    const settledPolls = polls();
+    await advanceInSteps(10_000);
+    expect(polls()).toBe(settledPolls);
+
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(harness.upstreamCancels()).toBe(2);
+    expect(harness.backend.simulator.getCancellation('apt_alice_3d')?.reasonCode).toBe('patient_unwell');
+  });
+});

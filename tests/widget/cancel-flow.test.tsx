@@ -1,0 +1,144 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CancelAppointmentButton, defaultMessages } from '../../src/index';
+import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY } from '../support/backend';
+import { confirmButton, openForm } from './support/flow-helpers';
+import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeWidgetHarnesses();
+});
+
+describe('confirming', () => {
+  it('sends exactly one request however many clicks, then shows success with focus on its heading', async () => {
+    const onCancelled = vi.fn();
+    const { user, harness, dialog } = await openForm({ onCancelled });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+
+    const confirm = confirmButton(dialog);
+    await user.dblClick(confirm);
+    await user.click(confirm);
+
+    const heading = await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(heading).toHaveFocus();
+    expect(dialog).toHaveTextContent("The practitioner won't visit.");
+    expect(dialog).toHaveTextContent('There is no charge for this cancellation.');
+    expect(harness.cancelRequests()).toHaveLength(1);
+    expect(harness.upstreamCancels('apt_alice_3d')).toBe(1);
+    expect(harness.backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+    expect(harness.backend.simulator.getCancellation('apt_alice_3d')).toMatchObject({
+      reasonCode: 'patient_unwell',
+      cancellingEntity: 'patient',
+    });
+    expect(onCancelled).toHaveBeenCalledTimes(1);
+    expect(onCancelled).toHaveBeenCalledWith(
+      expect.objectContaining({
+        appointmentId: 'apt_alice_3d',
+        cancellation: expect.objectContaining({ reasonCode: 'patient_unwell' }),
+      }),
+    );
+
+    // The request followed the contract.
+    const [request] = harness.cancelRequests();
+    expect(request?.url).toBe('/api/appointments/apt_alice_3d/cancel');
+    expect(request?.headers.get('Content-Type')).toBe('application/json');
+    expect(request?.headers.get('Accept')).toBe('application/json');
+    expect(request?.headers.get('X-Requested-With')).toBe('heim-cancel-widget');
+    expect(request?.headers.get('Idempotency-Key')).toMatch(/^[A-Za-z0-9_-]{8,128}$/);
+
+    // Closing the success panel replaces the trigger with a status, which takes focus.
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(dialog).not.toHaveAttribute('open');
+    expect(screen.queryByRole('button', { name: 'Cancel appointment' })).not.toBeInTheDocument();
+    expect(screen.getByRole('status')).toHaveTextContent('Appointment cancelled');
+    expect(screen.getByRole('status')).toHaveFocus();
+    expect(onCancelled).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows "Cancelling…" and ignores clicks while the request is in flight', async () => {
+    const { user, harness, dialog } = await openForm();
+    harness.backend.simulator.setFault({ route: 'cancel', latencyMs: 300, times: 1 });
+    await user.click(within(dialog).getByRole('radio', { name: 'I no longer need this visit' }));
+    await user.click(confirmButton(dialog));
+
+    const busy = await within(dialog).findByRole('button', { name: 'Cancelling…' });
+    expect(busy).toHaveAttribute('aria-disabled', 'true');
+    await user.click(busy);
+    await user.keyboard('{Escape}');
+    expect(dialog).toHaveAttribute('open');
+
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(harness.cancelRequests()).toHaveLength(1);
+    expect(harness.upstreamCancels()).toBe(1);
+  });
+
+  it('offers "Rearrange instead" only with onReschedule, and it cancels nothing', async () => {
+    const onReschedule = vi.fn();
+    const { user, harness, dialog, trigger } = await openForm({ onReschedule });
+    await user.click(within(dialog).getByRole('button', { name: 'Rearrange instead' }));
+    expect(onReschedule).toHaveBeenCalledWith('apt_alice_3d');
+    expect(dialog).not.toHaveAttribute('open');
+    expect(trigger).toHaveFocus();
+    expect(harness.cancelRequests()).toHaveLength(0);
+  });
+
+  it('has no "Rearrange instead" without onReschedule', async () => {
+    const { dialog } = await openForm();
+    expect(within(dialog).queryByRole('button', { name: 'Rearrange instead' })).not.toBeInTheDocument();
+  });
+});
+
+describe('when it cannot be cancelled', () => {
+  it('already cancelled on opening: information with the (amended) reason and date, not an error', async () => {
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_cancelled" fetch={harness.fetch} />);
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = screen.getByRole('alertdialog');
+
+    const heading = await within(dialog).findByRole('heading', { name: 'This appointment is already cancelled' });
+    expect(heading).toHaveFocus();
+    const createdAt = harness.backend.simulator.getCancellation('apt_alice_cancelled')!.createdAt;
+    const date = defaultMessages.formatDateTime(Date.parse(createdAt), 'Europe/London');
+    expect(dialog).toHaveTextContent(`It was cancelled on ${date}. Reason: The practitioner hasn't arrived.`);
+    expect(within(dialog).queryByRole('alert')).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Cancel appointment' })).not.toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeInTheDocument();
+  });
+
+  it('cancelled elsewhere after opening: the 409 becomes the same information', async () => {
+    const { user, harness, dialog } = await openForm();
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    // Someone else (another tab, the organisation) cancels straight at Heim meanwhile.
+    await harness.backend.simulator.fetch(
+      new Request(`${TEST_HEIM_BASE_URL}/appointments/apt_alice_3d/cancel`, {
+        method: 'POST',
+        headers: { authorization: TEST_HEIM_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          note: 'Cancelled by the organisation.',
+          causingEntity: 'organisation',
+          cancellingEntity: 'organisation',
+          reasonCode: 'organisation_cancelled',
+        }),
+      }),
+    );
+    await user.click(confirmButton(dialog));
+
+    expect(await within(dialog).findByRole('heading', { name: 'This appointment is already cancelled' })).toHaveFocus();
+    expect(dialog).toHaveTextContent('Reason: Cancelled by the organisation.');
+    expect(harness.upstreamCancels('apt_alice_3d')).toBe(1);
+  });
+
+  it('completed: says it can no longer be cancelled', async () => {
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_completed" fetch={harness.fetch} />);
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(await within(dialog).findByRole('heading', { name: "This appointment can't be cancelled" })).toHaveFocus();
+    expect(within(dialog).queryByRole('radio')).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('button', { name: 'Cancel appointment' })).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,110 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CancelAppointmentButton } from '../../src/index';
+import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
+
+afterEach(closeWidgetHarnesses);
+
+async function openForm(appointmentId = 'apt_alice_3d') {
+  const user = userEvent.setup();
+  const harness = await createWidgetHarness();
+  harness.render(<CancelAppointmentButton appointmentId={appointmentId} fetch={harness.fetch} />);
+  await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+  const dialog = screen.getByRole('alertdialog');
+  await within(dialog).findByRole('group', { name: 'Why are you cancelling?' });
+  const confirm = within(dialog).getByRole('button', { name: 'Cancel appointment' });
+  return { user, harness, dialog, confirm };
+}
+
+describe('validation', () => {
+  it('shows an error summary that takes focus and links to the reason', async () => {
+    const { user, harness, dialog, confirm } = await openForm();
+
+    await user.click(confirm);
+
+    const summary = await within(dialog).findByRole('alert', { name: 'There is a problem' });
+    expect(summary).toHaveFocus();
+    const link = within(summary).getByRole('link', { name: 'Choose why you are cancelling' });
+    const firstRadio = within(dialog).getByRole('radio', { name: "I'm unwell" });
+    expect(link).toHaveAttribute('href', `#${firstRadio.id}`);
+    for (const radio of within(dialog).getAllByRole('radio')) {
+      expect(radio).toHaveAttribute('aria-invalid', 'true');
+      expect(radio).toHaveAccessibleDescription('Choose why you are cancelling');
+    }
+    expect(within(dialog).getByRole('group', { name: 'Why are you cancelling?' })).toHaveAccessibleDescription(
+      'Choose why you are cancelling',
+    );
+
+    await user.click(link);
+    expect(firstRadio).toHaveFocus();
+    expect(harness.cancelRequests()).toHaveLength(0);
+
+    // Choosing a reason clears the error at once.
+    await user.click(within(dialog).getByRole('radio', { name: 'I no longer need this visit' }));
+    expect(within(dialog).queryByRole('alert', { name: 'There is a problem' })).not.toBeInTheDocument();
+    expect(firstRadio).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('requires a note for "Another reason", and the link focuses the note', async () => {
+    const { user, harness, dialog, confirm } = await openForm();
+    expect(within(dialog).getByRole('textbox', { name: 'Anything else you want to tell us (optional)' })).not.toBeRequired();
+
+    await user.click(within(dialog).getByRole('radio', { name: 'Another reason (please tell us more)' }));
+    const note = within(dialog).getByRole('textbox', { name: 'Tell us why you are cancelling' });
+    expect(note).toBeRequired();
+    await user.type(note, '   ');
+    await user.click(confirm);
+
+    const summary = await within(dialog).findByRole('alert', { name: 'There is a problem' });
+    expect(summary).toHaveFocus();
+    const link = within(summary).getByRole('link', { name: 'Tell us why you are cancelling' });
+    expect(note).toHaveAttribute('aria-invalid', 'true');
+    expect(note).toHaveAccessibleDescription(expect.stringContaining('Tell us why you are cancelling'));
+    await user.click(link);
+    expect(note).toHaveFocus();
+    expect(harness.cancelRequests()).toHaveLength(0);
+
+    await user.type(note, 'My daughter will take me to the clinic instead.');
+    await user.click(confirm);
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(JSON.parse(harness.cancelRequests()[0]?.body ?? '{}')).toEqual({
+      reasonCode: 'patient_cancelled',
+      note: 'My daughter will take me to the clinic instead.',
+      acknowledgeCharge: false,
+    });
+  });
+
+  it('counts characters, speaks the count only near the limit, and refuses more than 500', async () => {
+    const { user, harness, dialog, confirm } = await openForm();
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    const note = within(dialog).getByRole('textbox', { name: 'Anything else you want to tell us (optional)' });
+    expect(note).not.toHaveAttribute('maxlength');
+    expect(within(dialog).getByText('0 of 500 characters')).toBeInTheDocument();
+
+    await user.type(note, 'Feeling dizzy');
+    expect(within(dialog).getByText('13 of 500 characters')).toBeInTheDocument();
+    expect(note).toHaveAccessibleDescription(expect.stringContaining('13 of 500 characters'));
+    // Far from the limit: nothing is spoken.
+    expect(within(dialog).getAllByRole('status').some((region) => region.textContent?.includes('characters'))).toBe(false);
+
+    await user.clear(note);
+    await user.click(note);
+    await user.paste('x'.repeat(480));
+    expect(within(dialog).getAllByRole('status').some((region) => region.textContent === '480 of 500 characters')).toBe(true);
+
+    await user.paste('y'.repeat(23));
+    expect(within(dialog).getAllByText('503 of 500 characters').length).toBeGreaterThan(0);
+    await user.click(confirm);
+    const summary = await within(dialog).findByRole('alert', { name: 'There is a problem' });
+    expect(
+      within(summary).getByRole('link', { name: 'Your note must be 500 characters or fewer. You have 3 characters too many.' }),
+    ).toBeInTheDocument();
+    expect(note).toHaveAttribute('aria-invalid', 'true');
+    expect(harness.cancelRequests()).toHaveLength(0);
+
+    await user.type(note, '{Backspace}{Backspace}');
+    await user.click(confirm);
+    expect(within(summary).getByRole('link', { name: 'Your note must be 500 characters or fewer. You have 1 character too many.' })).toBeInTheDocument();
+  });
+});

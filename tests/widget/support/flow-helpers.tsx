@@ -1,0 +1,52 @@
+/** Shared steps of the cancel-flow tests: open the dialog on a loaded form, find the confirm, read keys. */
+import { act, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { vi } from 'vitest';
+import { CancelAppointmentButton } from '../../../src/index';
+import type { CancelledResult } from '../../../src/index';
+import { createWidgetHarness, type WidgetHarness } from './widget-harness';
+
+export interface OpenOptions {
+  readonly appointmentId?: string;
+  readonly now?: () => number;
+  readonly onCancelled?: (result: CancelledResult) => void;
+  readonly onReschedule?: (appointmentId: string) => void;
+}
+
+export async function openForm({ appointmentId = 'apt_alice_3d', now, onCancelled, onReschedule }: OpenOptions = {}) {
+  const user = userEvent.setup({ advanceTimers: vi.isFakeTimers() ? vi.advanceTimersByTime : () => {} });
+  const harness = await createWidgetHarness(now === undefined ? {} : { now });
+  harness.render(
+    <CancelAppointmentButton
+      appointmentId={appointmentId}
+      fetch={harness.fetch}
+      {...(onCancelled ? { onCancelled } : {})}
+      {...(onReschedule ? { onReschedule } : {})}
+    />,
+  );
+  const trigger = screen.getByRole('button', { name: 'Cancel appointment' });
+  await user.click(trigger);
+  const dialog = screen.getByRole('alertdialog');
+  await within(dialog).findByText(/Wound dressing|INR blood test|Blood pressure check/);
+  return { user, harness, dialog, trigger };
+}
+
+export function confirmButton(dialog: HTMLElement) {
+  return within(dialog).getByRole('button', { name: /^(Cancel appointment|Cancelling…)$/ });
+}
+
+/**
+ * Fake time in small steps: the in-process proxy verifies sessions with WebCrypto, which settles
+ * on real time, so one big jump would fire several poll timers while a request is still running.
+ */
+export async function advanceInSteps(totalMs: number, stepMs = 500): Promise<void> {
+  for (let elapsed = 0; elapsed < totalMs; elapsed += stepMs) {
+    await act(() => vi.advanceTimersByTimeAsync(Math.min(stepMs, totalMs - elapsed)));
+    // Let real-time work (WebCrypto) finish before the next timer fires.
+    await act(() => new Promise((resolve) => setImmediate(resolve)));
+  }
+}
+
+export function idempotencyKeys(harness: WidgetHarness): string[] {
+  return harness.cancelRequests().map((request) => request.headers.get('Idempotency-Key') ?? '');
+}

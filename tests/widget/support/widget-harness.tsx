@@ -1,0 +1,99 @@
+/**
+ * Renders the widget against the REAL proxy and the REAL Heim simulator, in process
+ * (tests/support/backend.ts). The only thing added on the way is a recorder that notes what the
+ * widget sent (method, URL, headers) before handing the request, unchanged, to the real proxy.
+ */
+import './node-realm';
+import './dialog-shim';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { createTestBackend, type TestBackend, type TestBackendOptions } from '../../support/backend';
+import type { SeedAppointment } from '../../../src/simulator';
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly body: string | null;
+}
+
+export interface WidgetHarness {
+  readonly backend: TestBackend;
+  /** Pass as the widget's `fetch`: the real proxy behind a recorder. */
+  readonly fetch: typeof fetch;
+  readonly requests: RecordedRequest[];
+  readonly queryClient: QueryClient;
+  /** POSTs the widget sent to the proxy's cancel route. */
+  cancelRequests(): RecordedRequest[];
+  /** Cancels the proxy sent upstream to (simulated) Heim: the number that must never exceed one. */
+  upstreamCancels(appointmentId?: string): number;
+  render(ui: ReactElement): RenderResult;
+}
+
+const harnesses: WidgetHarness[] = [];
+
+export async function createWidgetHarness(options: TestBackendOptions = {}): Promise<WidgetHarness> {
+  const backend = await createTestBackend(options);
+  const requests: RecordedRequest[] = [];
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    requests.push({
+      method: init?.method ?? 'GET',
+      url,
+      headers: new Headers(init?.headers),
+      body: typeof init?.body === 'string' ? init.body : null,
+    });
+    return backend.fetch(input, init);
+  };
+  // A fresh client per test, quiet about errors, and without retries that would hide a failure.
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity } } });
+  const harness: WidgetHarness = {
+    backend,
+    fetch: recordingFetch,
+    requests,
+    queryClient,
+    cancelRequests: () => requests.filter((request) => request.method === 'POST' && request.url.endsWith('/cancel')),
+    upstreamCancels: (appointmentId) =>
+      backend.simulator.ledger.filter(
+        (entry) =>
+          entry.method === 'POST' &&
+          /\/cancel$/.test(entry.path) &&
+          (appointmentId === undefined || entry.path.includes(`/${appointmentId}/`)),
+      ).length,
+    render: (ui) => render(<QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>),
+  };
+  harnesses.push(harness);
+  return harness;
+}
+
+/** Closes every backend and client made by the current test (call from afterEach). */
+export async function closeWidgetHarnesses(): Promise<void> {
+  for (const harness of harnesses.splice(0)) {
+    harness.queryClient.clear();
+    await harness.backend.close();
+  }
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** A scheduled appointment for Alice, its ETA `etaFromNowMs` from now (null: no ETA yet). */
+export function aliceAppointment(
+  id: string,
+  etaFromNowMs: number | null,
+  overrides: Partial<SeedAppointment> = {},
+  nowMs: number = Date.now(),
+): SeedAppointment {
+  return {
+    id,
+    status: etaFromNowMs === null ? 'scheduling' : 'scheduled',
+    estimatedTimeOfArrival: etaFromNowMs === null ? null : new Date(nowMs + etaFromNowMs).toISOString(),
+    patient: { id: 'p_demo_alice', name: 'Alice Morgan' },
+    serviceName: 'Blood test at home',
+    location: { line1: '12 Example Road', city: 'London', postcode: 'N1 1AA' },
+    ...overrides,
+  };
+}
+
+export const TIME = { MINUTE, HOUR, DAY: 24 * HOUR } as const;
