@@ -1,4 +1,4 @@
-import { useCallback, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ChargeState } from '../core/index';
 import type { CancelAppointmentConfig } from './cancel-appointment-context';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
@@ -72,6 +72,11 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
   const dismissRef = useRef<HTMLButtonElement>(null);
   const busyRef = useRef(false);
   const [chargeState, setChargeState] = useState<ChargeState | null>(null);
+  // After the decision (success, already cancelled...) the news is the title, not the question.
+  const [deciding, setDeciding] = useState(true);
+  useEffect(() => {
+    if (!isOpen) setDeciding(true);
+  }, [isOpen]);
   const headingId = useId();
   const descriptionId = useId();
 
@@ -95,17 +100,21 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
       data-state={isOpen ? 'open' : 'closed'}
       data-charge={isOpen && chargeState !== null ? chargeState : undefined}
     >
-      <h2 className="hc-dialog__title" id={headingId}>
-        {messages.dialogTitle}
-      </h2>
+      {deciding || !isOpen ? (
+        <h2 className="hc-dialog__title" id={headingId}>
+          {messages.dialogTitle}
+        </h2>
+      ) : null}
       {isOpen ? (
         <CancelDialogContent
           appointmentId={appointmentId}
+          titleId={headingId}
           descriptionId={descriptionId}
           dismissRef={dismissRef}
           busyRef={busyRef}
           onClose={close}
           onChargeStateChange={setChargeState}
+          onDecidingChange={setDeciding}
         />
       ) : null}
     </dialog>

@@ -13,6 +13,8 @@ import { useCancelFlow, type FormNotice } from './use-cancel-flow';
 
 export interface CancelDialogContentProps {
   readonly appointmentId: string;
+  /** The dialog's `aria-labelledby`: its question while deciding, a status panel's heading after. */
+  readonly titleId: string;
   /** Referenced by the dialog's aria-describedby: the summary, or the news that replaced it. */
   readonly descriptionId: string;
   /** The dismiss button ("Keep appointment", later "Close"): the dialog's initial focus. */
@@ -21,6 +23,8 @@ export interface CancelDialogContentProps {
   readonly busyRef: RefObject<boolean>;
   readonly onClose: () => void;
   readonly onChargeStateChange: (state: ChargeState | null) => void;
+  /** Told whether the patient is still deciding, so the dialog shows its question only then. */
+  readonly onDecidingChange: (deciding: boolean) => void;
 }
 
 function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): string {
@@ -45,11 +49,13 @@ function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): st
 /** Everything inside the open dialog below its heading; mounted only while open, so each opening starts fresh. */
 export function CancelDialogContent({
   appointmentId,
+  titleId,
   descriptionId,
   dismissRef,
   busyRef,
   onClose,
   onChargeStateChange,
+  onDecidingChange,
 }: CancelDialogContentProps) {
   const { messages, onCancelled, onReschedule } = useCancelAppointmentContext('CancelAppointmentDialog');
   const report = useCallback((result: CancelledResult) => onCancelled?.(result), [onCancelled]);
@@ -78,7 +84,7 @@ export function CancelDialogContent({
       break;
     case 'load_error':
       main = (
-        <StatusPanel title={messages.loadErrorTitle} tone="error" descriptionId={descriptionId}>
+        <StatusPanel title={messages.loadErrorTitle} tone="error" titleId={titleId} descriptionId={descriptionId}>
           <p>{messages.loadErrorBody}</p>
           <button type="button" className="hc-button" onClick={flow.reloadAppointment}>
             {messages.tryAgain}
@@ -88,21 +94,21 @@ export function CancelDialogContent({
       break;
     case 'session_expired':
       main = (
-        <StatusPanel title={messages.sessionExpiredTitle} tone="error" descriptionId={descriptionId}>
+        <StatusPanel title={messages.sessionExpiredTitle} tone="error" titleId={titleId} descriptionId={descriptionId}>
           <p>{messages.sessionExpiredBody}</p>
         </StatusPanel>
       );
       break;
     case 'not_found':
       main = (
-        <StatusPanel title={messages.notFoundTitle} tone="error" descriptionId={descriptionId}>
+        <StatusPanel title={messages.notFoundTitle} tone="error" titleId={titleId} descriptionId={descriptionId}>
           <p>{messages.notFoundBody}</p>
         </StatusPanel>
       );
       break;
     case 'not_cancellable':
       main = (
-        <StatusPanel title={messages.notCancellableTitle} descriptionId={descriptionId}>
+        <StatusPanel title={messages.notCancellableTitle} titleId={titleId} descriptionId={descriptionId}>
           <p>{messages.notCancellableBody}</p>
         </StatusPanel>
       );
@@ -110,7 +116,7 @@ export function CancelDialogContent({
     case 'already_cancelled': {
       const code = view.cancellation?.reasonCode;
       main = (
-        <StatusPanel title={messages.alreadyCancelledTitle} descriptionId={descriptionId}>
+        <StatusPanel title={messages.alreadyCancelledTitle} titleId={titleId} descriptionId={descriptionId}>
           <p>
             {messages.alreadyCancelledBody({
               reason: code === undefined ? null : messages.reasonLabels[code],
@@ -123,7 +129,7 @@ export function CancelDialogContent({
     }
     case 'pending_confirmation':
       main = (
-        <StatusPanel title={messages.pendingTitle} tone="pending" descriptionId={descriptionId}>
+        <StatusPanel title={messages.pendingTitle} tone="pending" titleId={titleId} descriptionId={descriptionId}>
           <p>{messages.pendingBody}</p>
         </StatusPanel>
       );
@@ -133,6 +139,7 @@ export function CancelDialogContent({
         <SuccessPanel
           result={view.result}
           appointment={data?.appointment ?? null}
+          titleId={titleId}
           descriptionId={descriptionId}
           messages={messages}
         />
@@ -194,6 +201,7 @@ export function CancelDialogContent({
 
   const isForm = view.kind === 'form';
   const isDecisionPending = isForm || view.kind === 'loading' || view.kind === 'load_error';
+  useEffect(() => onDecidingChange(isDecisionPending), [isDecisionPending, onDecidingChange]);
   const confirmDisabled = isSubmitting || !online;
   return (
     <>

@@ -23,6 +23,9 @@ describe('confirming', () => {
 
     const heading = await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
     expect(heading).toHaveFocus();
+    // The news replaces the question as the dialog's title and name.
+    expect(within(dialog).queryByText(defaultMessages.dialogTitle)).not.toBeInTheDocument();
+    expect(dialog).toHaveAccessibleName('Your appointment is cancelled');
     expect(dialog).toHaveTextContent("The practitioner won't visit.");
     expect(dialog).toHaveTextContent('There is no charge for this cancellation.');
     expect(harness.cancelRequests()).toHaveLength(1);
