@@ -32,7 +32,10 @@ export const ERROR_CODES = {
   },
   rate_limited: { status: 429, message: 'Too many attempts: wait before trying again.' },
   upstream_error: { status: 502, message: 'Heim could not be reached or refused the request; nothing was cancelled.' },
-  internal_error: { status: 500, message: 'Something went wrong in the proxy; nothing was cancelled.' },
+  internal_error: {
+    status: 500,
+    message: 'Something went wrong in the proxy: read the cancellation status before trying again.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

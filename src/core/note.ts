@@ -28,5 +28,7 @@ export function noteLength(text: string): number {
 export function composePatientNote(reasonCode: ReasonCode, patientNote: string | undefined): string {
   const base = `Cancelled by the patient in the customer portal. Reason: ${REASONS[reasonCode].patientLabel}.`;
   const clean = patientNote === undefined ? '' : sanitizePatientNote(patientNote);
-  return clean === '' ? base : `${base} Patient's note: "${clean}"`;
+  // JSON string escaping keeps the patient's own quotes inside the quoted note, so nothing they type
+  // can look like a line of ours ("Reason: ...") to Heim Operations.
+  return clean === '' ? base : `${base} Patient's note: ${JSON.stringify(clean)}`;
 }

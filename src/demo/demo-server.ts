@@ -5,8 +5,14 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { getCookie } from 'hono/cookie';
-import { createCancelHandler, createPatientSession, sessionCookie, clearedSessionCookie, verifyPatientSession, sessionKey } from '../server';
+import {
+  clearedSessionCookie,
+  createCancelHandler,
+  createPatientSession,
+  sessionCookie,
+  sessionKey,
+  verifyPatientSession,
+} from '../server';
 import type { Logger } from '../server';
 import { DEMO_PATIENTS, type Simulator } from '../simulator';
 
@@ -54,14 +60,18 @@ export function createDemoApp(options: DemoServerOptions): (request: Request) =>
     const appointments = patient
       ? options.simulator.listAppointments({ patientId: patient.id }).map((a) => ({ id: a.id, title: a.serviceName, status: a.status, estimatedTimeOfArrival: a.estimatedTimeOfArrival }))
       : [];
-    return c.json({ patient, patients: DEMO_PATIENTS, appointments, signedIn: getCookie(c, 'portal_session') !== undefined });
+    return c.json({ patient, patients: DEMO_PATIENTS, appointments });
   });
 
-  // What Heim received: lets a demo visitor see the exact cancellation the proxy sent.
-  app.get('/demo/heim-ledger', (c) => {
+  // What Heim received: lets a demo visitor see the exact cancellation the proxy sent, for the
+  // signed-in patient's own appointments only (the notes are theirs).
+  app.get('/demo/heim-ledger', async (c) => {
     c.header('cache-control', 'no-store');
+    const identity = await verifyPatientSession(c.req.raw, key);
+    if (!identity) return c.json({ entries: [] });
+    const own = new Set(options.simulator.listAppointments({ patientId: identity.patientId }).map((a) => `/v1/appointments/${a.id}/cancel`));
     const entries = options.simulator.ledger
-      .filter((entry) => entry.method === 'POST')
+      .filter((entry) => entry.method === 'POST' && own.has(entry.path))
       .map(({ seq, receivedAt, method, path, body, status }) => ({ seq, receivedAt, method, path, body, status }));
     return c.json({ entries });
   });

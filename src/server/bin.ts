@@ -5,6 +5,7 @@
  */
 import { createCancelHandler } from './app';
 import { ConfigError, loadConfigFromEnv } from './config';
+import { isLoopbackHost } from './options';
 import { startProxyServer } from './serve';
 
 async function main(): Promise<void> {
@@ -17,6 +18,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  if (config.options.allowedOrigins === undefined && !isLoopbackHost(config.host)) {
+    // Behind a TLS terminator the request URL is http://..., so "own origin" would refuse every POST.
+    console.warn('heim-cancel-proxy: ALLOWED_ORIGINS is unset; POSTs are accepted only from the origin of the request URL. Set it behind a reverse proxy.');
   }
   const handler = createCancelHandler(config.options);
   const server = await startProxyServer(handler, { host: config.host, port: config.port });

@@ -56,8 +56,6 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   const locks = new KeyedMutex();
   const pending = new Map<string, PendingCancel>();
 
-  const isStillUnknown = (entry: PendingCancel) => options.now() - entry.since < options.reconcileWindowMs;
-
   const cancelledAnswer = (cancellation: HeimCancellation, charge: Charge) =>
     answer(200, { status: 'cancelled', cancellation: toCancellationView(cancellation), charge });
 
@@ -116,11 +114,9 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       if (entry) settlePending(appointmentId, entry, outcome.value);
       return { cancellation: toCancellationView(outcome.value), status: 'cancelled' };
     }
-    if (appointment.status === CANCELLED_STATUS) return { cancellation: null, status: 'cancelled' };
-    if (entry && (outcome.kind !== 'not_found' || isStillUnknown(entry))) return { cancellation: null, status: 'pending_confirmation' };
-    pending.delete(appointmentId);
-    log({ level: 'warn', event: 'cancel.reconciled', appointmentId, result: 'not_cancelled' });
-    return { cancellation: null, status: 'not_cancelled' };
+    // A lost answer stays unknown until Heim shows the cancellation: we never post again to find out.
+    if (entry) return { cancellation: null, status: 'pending_confirmation' };
+    return { cancellation: null, status: 'cancelled' };
   }
 
   async function execute(command: CancelCommand, scope: string): Promise<StoredAnswer> {
@@ -135,10 +131,9 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         if (settled && entry?.scope === scope) return settled;
         return errorAnswer('already_cancelled', { cancellation: toCancellationView(existing.value) });
       }
-      if (appointment.status === CANCELLED_STATUS) return errorAnswer('already_cancelled');
-      if (entry && (existing.kind !== 'not_found' || isStillUnknown(entry))) return answer(202, { status: 'pending_confirmation' });
-      // The reconcile window passed and Heim holds no cancellation: the lost POST never landed.
-      pending.delete(appointmentId);
+      // An earlier POST's answer was lost: it may still land, so this appointment is never posted again.
+      if (entry) return answer(202, { status: 'pending_confirmation' });
+      return errorAnswer('already_cancelled');
     }
 
     if (!CANCELLABLE_STATUSES.has(appointment.status)) return errorAnswer('not_cancellable');
@@ -185,17 +180,28 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     if (outcome.kind === 'unreachable') return errorAnswer('upstream_error');
 
     // Every other outcome is reconciled by reading what Heim holds, never by posting again.
+    const heimRefused = outcome.kind === 'rejected' || outcome.kind === 'not_found';
     const check = await heim.getCancellation(appointmentId);
     if (check.kind === 'ok') {
-      return isOurs(check.value, body.reasonCode) && outcome.kind !== 'rejected' && outcome.kind !== 'not_found'
+      return isOurs(check.value, body.reasonCode) && !heimRefused
         ? cancelledAnswer(check.value, charge)
         : errorAnswer('already_cancelled', { cancellation: toCancellationView(check.value) });
     }
-    if (check.kind === 'not_found' && (outcome.kind === 'rejected' || outcome.kind === 'not_found' || outcome.kind === 'failed')) {
-      // Heim answered with an error and holds no cancellation: nothing happened.
+    // The cancellation GET is an assumed endpoint and may lag the write: the appointment's own
+    // status is a second witness before anyone is told "nothing was cancelled".
+    const reread = await heim.getAppointment(appointmentId);
+    const showsCancelled = reread.kind === 'ok' && reread.value.status === CANCELLED_STATUS;
+    const showsNotCancelled = check.kind === 'not_found' && reread.kind === 'ok' && !showsCancelled;
+    if (heimRefused) {
+      // Heim refused this POST, so it cancelled nothing for us; it may hold someone else's cancel.
+      return showsCancelled ? errorAnswer('already_cancelled') : errorAnswer('upstream_error');
+    }
+    if (outcome.kind === 'failed' && showsNotCancelled) {
+      // Heim answered an error and both reads agree nothing was cancelled.
       return errorAnswer('upstream_error');
     }
     pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge });
+    log({ level: 'warn', event: 'cancel.pending_confirmation', appointmentId, outcome: outcome.kind });
     return answer(202, { status: 'pending_confirmation' });
   }
 

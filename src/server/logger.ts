@@ -28,13 +28,20 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   return out;
 }
 
-/** Wraps a logger so that no field can carry one of the given secrets, whatever a caller passes. */
+/**
+ * Wraps a logger so that no field can carry one of the given secrets, whatever a caller passes,
+ * and so that a failing log sink can never turn a cancellation that happened into an error.
+ */
 export function redactingLogger(logger: Logger, secrets: readonly string[]): Logger {
   return (entry) => {
     const safe: LogEntry = { level: entry.level, event: entry.event };
     for (const [key, value] of Object.entries(entry)) {
       safe[key] = typeof value === 'string' ? redactSecrets(value, secrets) : value;
     }
-    logger(safe);
+    try {
+      logger(safe);
+    } catch {
+      // Logging is best effort; the patient's answer is not.
+    }
   };
 }

@@ -47,8 +47,6 @@ export interface CancelHandlerOptions {
   basePath?: string;
   /** Cancel attempts allowed per patient session in `windowMs`. Default 10 per minute. */
   rateLimit?: { max: number; windowMs: number };
-  /** How long after a lost answer a missing cancellation still means "not known yet". Default 60 s. */
-  reconcileWindowMs?: number;
   /** Structured log sink. Default: JSON lines on stdout/stderr. */
   logger?: Logger;
   /** Clock in epoch ms, for tests. Default Date.now. */
@@ -119,7 +117,6 @@ const optionsSchema = z.object({
   rateLimit: z
     .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
     .default({ max: 10, windowMs: 60_000 }),
-  reconcileWindowMs: z.number().int().positive().default(60_000),
 });
 
 export type ResolvedOptions = z.infer<typeof optionsSchema> & {

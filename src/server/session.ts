@@ -31,10 +31,10 @@ function readCookie(header: string | null, name: string): string | undefined {
 }
 
 function tokenFrom(request: Request): string | undefined {
-  const authorization = request.headers.get('authorization');
-  if (authorization) {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization.trim());
-    return match?.[1];
+  // Another scheme (say HTTP Basic in front of a staging portal) is not ours: use the cookie.
+  const authorization = request.headers.get('authorization')?.trim() ?? '';
+  if (/^Bearer\s/i.test(authorization)) {
+    return /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(authorization)?.[1];
   }
   return readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME);
 }

@@ -18,6 +18,10 @@ export interface TestBackendOptions {
   seed?: 'demo' | 'none' | readonly SeedAppointment[];
   duplicateCancelStatus?: 400 | 409 | 422;
   proxy?: Partial<Omit<CancelHandlerOptions, 'heim' | 'now' | 'logger'>>;
+  /** Heim client options other than the in-process fetch (e.g. a short `timeoutMs`). */
+  heim?: { timeoutMs?: number };
+  /** A log sink of the test's own (the proxy must survive one that throws). */
+  logger?: (entry: LogEntry) => void;
   patientId?: string;
 }
 
@@ -43,6 +47,21 @@ function withoutSignal(init: RequestInit | undefined): RequestInit | undefined {
   return rest;
 }
 
+/**
+ * Honours a signal of either realm by racing it, as a real fetch would: the proxy's upstream
+ * timeout then behaves in process exactly as over a socket (the simulator carries on regardless,
+ * like a server whose client went away).
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason ?? new DOMException('The operation was aborted.', 'AbortError'));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 export async function createTestBackend(options: TestBackendOptions = {}): Promise<TestBackend> {
   const now = options.now ?? (() => Date.now());
   const simulator = createSimulator({
@@ -56,14 +75,18 @@ export async function createTestBackend(options: TestBackendOptions = {}): Promi
     heim: {
       baseUrl: TEST_HEIM_BASE_URL,
       apiKey: TEST_HEIM_KEY,
-      fetch: async (input, init) => simulator.fetch(new Request(input, withoutSignal(init))),
+      fetch: async (input, init) => abortable(simulator.fetch(new Request(input, withoutSignal(init))), init?.signal),
+      ...options.heim,
     },
     sessionSecret: TEST_SESSION_SECRET,
     allowedOrigins: [TEST_PORTAL_ORIGIN],
     ...(options.windowHours === undefined ? {} : { chargeWindowHours: options.windowHours }),
     ...options.proxy,
     now,
-    logger: (entry) => logs.push(entry),
+    logger: (entry) => {
+      logs.push(entry);
+      options.logger?.(entry);
+    },
   });
 
   const tokenFor = (patientId: string, expiresInSeconds = 3600) =>

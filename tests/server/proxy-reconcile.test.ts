@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTestBackend, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { cancelRequest, freshKey, json } from './helpers';
+
+let backend: TestBackend;
+let token: string;
+
+async function start(options: TestBackendOptions = {}): Promise<void> {
+  backend = await createTestBackend(options);
+  token = await backend.tokenFor('p_demo_alice');
+}
+afterEach(() => backend.close());
+
+const send = (request: Request) => {
+  const headers = new Headers(request.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return backend.handler(new Request(request, { headers }));
+};
+const status = async (id: string) =>
+  json(await backend.handler(new Request(`http://portal.test/api/appointments/${id}/cancellation`, { headers: { authorization: `Bearer ${token}` } })));
+const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
+
+describe('a lost answer is never re-posted', () => {
+  it('stays pending, whatever key or time, until Heim shows the cancellation', async () => {
+    let offsetMs = 0;
+    await start({ heim: { timeoutMs: 100 }, now: () => Date.now() + offsetMs });
+    // Heim hangs past our timeout and then fails without cancelling: the answer is lost for good.
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 400, status: 500, times: 1 });
+    const key = freshKey();
+    const first = await send(cancelRequest('apt_alice_3d', { key }));
+    expect(first.status).toBe(202);
+    expect(await json(first)).toEqual({ status: 'pending_confirmation' });
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    offsetMs = 2 * 3_600_000; // hours later, Heim still shows nothing: still unknown, never re-posted
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    expect((await send(cancelRequest('apt_alice_3d', { body: { reasonCode: 'no_longer_required' } }))).status).toBe(202);
+    expect(posts()).toHaveLength(1);
+    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+  });
+
+  it('settles as cancelled when the lost POST lands late, and the same key is then told 200', async () => {
+    await start({ heim: { timeoutMs: 100 } });
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 300, times: 1 });
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2000 });
+
+    expect(await status('apt_alice_3d')).toMatchObject({ status: 'cancelled', cancellation: { reasonCode: 'patient_unwell' } });
+    const retry = await send(cancelRequest('apt_alice_3d', { key }));
+    expect(retry.status).toBe(200);
+    expect((await json(retry)).status).toBe('cancelled');
+    const other = await send(cancelRequest('apt_alice_3d'));
+    expect(other.status).toBe(409);
+    expect(posts()).toHaveLength(1);
+  });
+});
+
+describe('"nothing was cancelled" needs two witnesses', () => {
+  it('does not say upstream_error when Heim cancelled, answered 503, and the cancellation GET lags', async () => {
+    await start();
+    backend.simulator.setFault({ route: 'cancel', status: 503, commit: true, times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 404, times: 1 });
+    const key = freshKey();
+    const response = await send(cancelRequest('apt_alice_3d', { key }));
+    expect(response.status).toBe(202);
+    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+
+    expect((await status('apt_alice_3d')).status).toBe('cancelled');
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('says already_cancelled, not upstream_error, when Heim refuses and the appointment reads cancelled', async () => {
+    await start();
+    backend.simulator.setFault({ route: 'cancel', status: 409, commit: true, times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 404, times: 1 });
+    const response = await send(cancelRequest('apt_alice_3d'));
+    expect(response.status).toBe(409);
+    expect((await json(response)).error.code).toBe('already_cancelled');
+  });
+
+  it('says upstream_error when Heim refuses and nothing reads cancelled', async () => {
+    await start();
+    backend.simulator.setFault({ route: 'cancel', status: 400, times: 1 });
+    const response = await send(cancelRequest('apt_alice_3d'));
+    expect(response.status).toBe(502);
+    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+  });
+});
+
+describe('robustness', () => {
+  it('answers 200 for a cancellation that happened even when the log sink throws', async () => {
+    await start({
+      logger: () => {
+        throw new Error('log sink down');
+      },
+    });
+    const response = await send(cancelRequest('apt_alice_3d'));
+    expect(response.status).toBe(200);
+    expect((await json(response)).status).toBe('cancelled');
+  });
+
+  it('reads the session cookie when Authorization carries another scheme (HTTP Basic in front of staging)', async () => {
+    await start();
+    const response = await backend.handler(
+      new Request('http://portal.test/api/appointments/apt_alice_3d', {
+        headers: { authorization: 'Basic c3RhZ2luZzpzdGFnaW5n', cookie: `portal_session=${token}` },
+      }),
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it("keeps the patient's own quotes inside the quoted note", async () => {
+    await start();
+    const note = 'I said "ok". Reason: organisation_cancelled';
+    expect((await send(cancelRequest('apt_alice_3d', { body: { reasonCode: 'patient_unwell', note } }))).status).toBe(200);
+    const sent = JSON.parse(posts()[0]!.body).note as string;
+    expect(sent).toBe(
+      'Cancelled by the patient in the customer portal. Reason: I\'m unwell. Patient\'s note: "I said \\"ok\\". Reason: organisation_cancelled"',
+    );
+  });
+});
