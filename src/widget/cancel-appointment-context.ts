@@ -32,6 +32,12 @@ export interface CancelAppointmentConfig {
   readonly onReschedule?: (appointmentId: string) => void;
   /** The react-query client. Default: the host app's (QueryClientProvider), else one the widget owns. */
   readonly queryClient?: QueryClient;
+  /**
+   * The longest note the form accepts, in characters (a positive whole number). Default `500`, the
+   * proxy's default. Set it to the proxy's `noteMaxLength` when that is configured lower, so the
+   * patient sees the real limit while typing instead of a refusal after confirming.
+   */
+  readonly noteMaxLength?: number;
 }
 
 export interface CancelAppointmentContextValue {
@@ -41,6 +47,8 @@ export interface CancelAppointmentContextValue {
   readonly queryClient: QueryClient;
   readonly onCancelled: ((result: CancelledResult) => void) | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
+  /** `config.noteMaxLength`, checked, or the default. */
+  readonly noteMaxLength: number;
   /** The unmerged configuration, so a nested provider can inherit what it does not set. */
   readonly config: CancelAppointmentConfig;
 }

@@ -5,6 +5,7 @@ import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import { CancelDialogContent } from './cancel-dialog-content';
 import { useNativeDialog } from './use-native-dialog';
+import { usePendingConfirmation } from './use-pending-confirmation';
 
 export interface CancelAppointmentDialogProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
@@ -55,7 +56,9 @@ interface NativeCancelDialogProps {
 }
 
 function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className }: NativeCancelDialogProps) {
-  const { messages } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const { messages, onCancelled } = useCancelAppointmentContext('CancelAppointmentDialog');
+  // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is reported once.
+  usePendingConfirmation(appointmentId, onCancelled);
   const [uncontrolledOpen, setUncontrolledOpen] = useState(defaultOpen);
   const isOpen = open ?? uncontrolledOpen;
   const isControlled = open !== undefined;

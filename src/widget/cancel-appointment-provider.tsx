@@ -6,6 +6,7 @@
  */
 import { useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
+import { DEFAULT_NOTE_MAX_LENGTH } from '../core/index';
 import { createCancelApiClient } from './api-client';
 import {
   CancelAppointmentContext,
@@ -36,6 +37,11 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
   };
   const apiBaseUrl = config.apiBaseUrl;
   const fetchImpl = config.fetch;
+  const noteMaxLength = config.noteMaxLength ?? DEFAULT_NOTE_MAX_LENGTH;
+  // A wrong limit is a portal's configuration mistake: say so at once rather than guess.
+  if (!Number.isInteger(noteMaxLength) || noteMaxLength < 1) {
+    throw new RangeError(`noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`);
+  }
 
   // One clock per widget tree: the proxy's time does not depend on which provider asked.
   const [ownClock] = useState(createServerClock);
@@ -83,10 +89,22 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
       queryClient,
       onCancelled: hasOnCancelled ? (result: CancelledResult) => onCancelledRef.current?.(result) : undefined,
       onReschedule: hasOnReschedule ? (appointmentId: string) => onRescheduleRef.current?.(appointmentId) : undefined,
+      noteMaxLength,
       config,
     }),
     // `config` is a new object each render; the parts of it that matter are listed one by one.
-    [client, clock, messages, queryClient, hasOnCancelled, hasOnReschedule, apiBaseUrl, fetchImpl, props.messages],
+    [
+      client,
+      clock,
+      messages,
+      queryClient,
+      hasOnCancelled,
+      hasOnReschedule,
+      noteMaxLength,
+      apiBaseUrl,
+      fetchImpl,
+      props.messages,
+    ],
   );
 
   const content = <CancelAppointmentContext.Provider value={value}>{children}</CancelAppointmentContext.Provider>;

@@ -1,15 +1,18 @@
-import { useCallback, useEffect, useId, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, type ReactNode, type RefObject } from 'react';
 import { requiresChargeAcknowledgement } from '../core/index';
 import type { ChargeState } from '../core/index';
 import { AppointmentSummary } from './appointment-summary';
 import { CancelForm } from './cancel-form';
-import type { CancelledResult } from './cancel-appointment-context';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
+import { RETRYABLE_NOTICES } from './cancel-flow-view';
+import { CancelStatusView } from './cancel-status-view';
 import { ChargeStatus } from './charge-status';
 import type { CancelAppointmentMessages } from './messages';
-import { StatusPanel } from './status-panel';
-import { SuccessPanel } from './success-panel';
 import { useCancelFlow, type FormNotice } from './use-cancel-flow';
+import { useTimePassed } from './use-time-passed';
+
+/** After this long without confirmation, the pending panel adds what to do if it never comes. */
+export const PENDING_GUIDANCE_AFTER_MS = 2 * 60_000;
 
 export interface CancelDialogContentProps {
   readonly appointmentId: string;
@@ -39,6 +42,8 @@ function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): st
       return messages.rateLimited;
     case 'invalid_request':
       return messages.invalidRequest;
+    case 'unconfirmed':
+      return messages.unconfirmedNotice;
     case 'not_cancelled':
       return messages.pendingNotCancelled;
     case 'unexpected':
@@ -46,7 +51,11 @@ function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): st
   }
 }
 
-/** Everything inside the open dialog below its heading; mounted only while open, so each opening starts fresh. */
+/**
+ * Everything inside the open dialog below its heading; mounted only while open. Each opening
+ * starts a fresh form, but an attempt in progress (pending, unresolved, confirmed) is remembered
+ * above it (cancel-attempt.ts), so reopening goes straight back to where it stands.
+ */
 export function CancelDialogContent({
   appointmentId,
   titleId,
@@ -57,9 +66,8 @@ export function CancelDialogContent({
   onChargeStateChange,
   onDecidingChange,
 }: CancelDialogContentProps) {
-  const { messages, onCancelled, onReschedule } = useCancelAppointmentContext('CancelAppointmentDialog');
-  const report = useCallback((result: CancelledResult) => onCancelled?.(result), [onCancelled]);
-  const flow = useCancelFlow(appointmentId, report);
+  const { messages, onReschedule, noteMaxLength } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const flow = useCancelFlow(appointmentId);
   const { view, data, charge, online, isSubmitting } = flow;
   const formId = useId();
   const chargeId = `${formId}-charge`;
@@ -69,87 +77,15 @@ export function CancelDialogContent({
   const chargeState = view.kind === 'form' ? charge.state : null;
   useEffect(() => onChargeStateChange(chargeState), [chargeState, onChargeStateChange]);
 
-  const timeZone = data?.appointment.timeZone ?? 'Europe/London';
-  const formatInstant = (iso: string | undefined) =>
-    iso === undefined ? null : messages.formatDateTime(Date.parse(iso), timeZone);
+  const longWait = useTimePassed(view.kind === 'pending_confirmation' ? view.since : null, PENDING_GUIDANCE_AFTER_MS);
 
   let main: ReactNode;
   switch (view.kind) {
-    case 'loading':
-      main = (
-        <p className="hc-loading" role="status" id={descriptionId}>
-          {messages.loading}
-        </p>
-      );
-      break;
-    case 'load_error':
-      main = (
-        <StatusPanel title={messages.loadErrorTitle} tone="error" titleId={titleId} descriptionId={descriptionId}>
-          <p>{messages.loadErrorBody}</p>
-          <button type="button" className="hc-button" onClick={flow.reloadAppointment}>
-            {messages.tryAgain}
-          </button>
-        </StatusPanel>
-      );
-      break;
-    case 'session_expired':
-      main = (
-        <StatusPanel title={messages.sessionExpiredTitle} tone="error" titleId={titleId} descriptionId={descriptionId}>
-          <p>{messages.sessionExpiredBody}</p>
-        </StatusPanel>
-      );
-      break;
-    case 'not_found':
-      main = (
-        <StatusPanel title={messages.notFoundTitle} tone="error" titleId={titleId} descriptionId={descriptionId}>
-          <p>{messages.notFoundBody}</p>
-        </StatusPanel>
-      );
-      break;
-    case 'not_cancellable':
-      main = (
-        <StatusPanel title={messages.notCancellableTitle} titleId={titleId} descriptionId={descriptionId}>
-          <p>{messages.notCancellableBody}</p>
-        </StatusPanel>
-      );
-      break;
-    case 'already_cancelled': {
-      const code = view.cancellation?.reasonCode;
-      main = (
-        <StatusPanel title={messages.alreadyCancelledTitle} titleId={titleId} descriptionId={descriptionId}>
-          <p>
-            {messages.alreadyCancelledBody({
-              reason: code === undefined ? null : messages.reasonLabels[code],
-              date: formatInstant(view.cancellation?.createdAt),
-            })}
-          </p>
-        </StatusPanel>
-      );
-      break;
-    }
-    case 'pending_confirmation':
-      main = (
-        <StatusPanel title={messages.pendingTitle} tone="pending" titleId={titleId} descriptionId={descriptionId}>
-          <p>{messages.pendingBody}</p>
-        </StatusPanel>
-      );
-      break;
-    case 'success':
-      main = (
-        <SuccessPanel
-          result={view.result}
-          appointment={data?.appointment ?? null}
-          titleId={titleId}
-          descriptionId={descriptionId}
-          messages={messages}
-        />
-      );
-      break;
     case 'form': {
       // `data` is always present in the form view; the guard only narrows the type.
       if (data === undefined) break;
       const acknowledgementRequired = requiresChargeAcknowledgement(charge.state);
-      const retryable = view.notice === 'network_error' || view.notice === 'upstream_error';
+      const retryable = view.notice !== null && RETRYABLE_NOTICES.has(view.notice);
       main = (
         <>
           <AppointmentSummary appointment={data.appointment} messages={messages} id={descriptionId} />
@@ -172,6 +108,8 @@ export function CancelDialogContent({
             canSubmit={() => online && !busyRef.current}
             onValidSubmit={flow.submit}
             initialBody={flow.submittedBody}
+            noteMaxLength={noteMaxLength}
+            serverIssues={view.fieldIssues}
           />
           {view.notice === null ? null : (
             <div className="hc-notice" role="alert" data-notice={view.notice}>
@@ -197,6 +135,20 @@ export function CancelDialogContent({
       );
       break;
     }
+    default:
+      main = (
+        <CancelStatusView
+          view={view}
+          appointment={data?.appointment ?? null}
+          titleId={titleId}
+          descriptionId={descriptionId}
+          messages={messages}
+          longWait={longWait}
+          retryDisabled={isSubmitting || !online}
+          onRetry={flow.retry}
+          onReload={flow.reloadAppointment}
+        />
+      );
   }
 
   const isForm = view.kind === 'form';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { useForm, useWatch, type Resolver } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { DEFAULT_NOTE_MAX_LENGTH, isReasonCode, REASONS } from '../core/index';
-import type { CancelRequestBody, ReasonCode } from '../core/index';
+import type { CancelRequestBody, ErrorIssue, ReasonCode } from '../core/index';
 import { createCancelFormSchema, emptyCancelFormValues, type CancelFormValues } from './cancel-form-schema';
 import { ChargeAcknowledgement } from './charge-acknowledgement';
 import { ErrorSummary, type ErrorSummaryItem } from './error-summary';
@@ -25,6 +25,13 @@ export interface CancelFormProps {
   readonly onValidSubmit: (body: CancelRequestBody) => void;
   /** Answers to start from (those last sent, when the form comes back after a failed attempt). Default: empty. */
   readonly initialBody?: CancelRequestBody | null;
+  /** The longest note accepted, in characters. Default `DEFAULT_NOTE_MAX_LENGTH` (500). */
+  readonly noteMaxLength?: number;
+  /**
+   * Fields the proxy refused (`invalid_request` issues with path `note` or `reasonCode`), shown on
+   * those fields and in the error summary, which takes focus. A new array is a new refusal.
+   */
+  readonly serverIssues?: readonly ErrorIssue[] | null;
 }
 
 /**
@@ -40,10 +47,12 @@ export function CancelForm({
   canSubmit,
   onValidSubmit,
   initialBody = null,
+  noteMaxLength = DEFAULT_NOTE_MAX_LENGTH,
+  serverIssues = null,
 }: CancelFormProps) {
   const schema = useMemo(
-    () => createCancelFormSchema({ reasons, acknowledgementRequired, messages }),
-    [reasons, acknowledgementRequired, messages],
+    () => createCancelFormSchema({ reasons, acknowledgementRequired, noteMaxLength, messages }),
+    [reasons, acknowledgementRequired, noteMaxLength, messages],
   );
   // The rules change while the form is open (the charge window opens, reasons are re-fetched);
   // a stable resolver reading the latest schema keeps react-hook-form's state intact.
@@ -76,6 +85,17 @@ export function CancelForm({
   useEffect(() => {
     if (summaryFocusRequest > 0) summaryRef.current?.focus();
   }, [summaryFocusRequest]);
+
+  // The proxy's rules can be stricter than ours (a lower note limit, a reason no longer offered):
+  // its refusal lands on the field it names, in the patient's words, never the proxy's.
+  const setError = form.setError;
+  useEffect(() => {
+    if (serverIssues === null) return;
+    const paths = new Set(serverIssues.map((issue) => issue.path));
+    if (paths.has('reasonCode')) setError('reasonCode', { type: 'server', message: messages.errorReasonRejected });
+    if (paths.has('note')) setError('note', { type: 'server', message: messages.errorNoteRejected });
+    if (paths.has('reasonCode') || paths.has('note')) setSummaryFocusRequest((request) => request + 1);
+  }, [serverIssues, setError, messages]);
 
   const reasonsId = `${id}-reason`;
   const noteId = `${id}-note`;
@@ -117,7 +137,7 @@ export function CancelForm({
         control={form.control}
         registration={form.register('note')}
         required={noteRequired}
-        maxLength={DEFAULT_NOTE_MAX_LENGTH}
+        maxLength={noteMaxLength}
         error={errors.note?.message}
         messages={messages}
       />

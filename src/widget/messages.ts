@@ -62,6 +62,10 @@ export interface CancelAppointmentMessages {
   readonly errorNoteRequired: string;
   readonly errorNoteTooLong: (values: { max: number; over: number }) => string;
   readonly errorAcknowledgeRequired: string;
+  /** The proxy refused the note (its limit can be lower than the widget's). */
+  readonly errorNoteRejected: string;
+  /** The proxy refused the reason (no longer offered for this appointment). */
+  readonly errorReasonRejected: string;
 
   readonly offline: string;
   readonly acknowledgementNowRequired: string;
@@ -69,6 +73,8 @@ export interface CancelAppointmentMessages {
   readonly upstreamError: string;
   readonly rateLimited: string;
   readonly invalidRequest: string;
+  /** On the form when an earlier request got no answer (for example after reopening the dialog). */
+  readonly unconfirmedNotice: string;
   readonly unexpectedError: string;
   readonly loadErrorTitle: string;
   readonly loadErrorBody: string;
@@ -87,9 +93,21 @@ export interface CancelAppointmentMessages {
   readonly notFoundBody: string;
   readonly sessionExpiredTitle: string;
   readonly sessionExpiredBody: string;
+  /** Session expired after a request that got no answer, which may have cancelled the appointment. */
+  readonly sessionExpiredBodyUnconfirmed: string;
   readonly pendingTitle: string;
   readonly pendingBody: string;
+  /** That the patient may close the dialog and we keep checking. */
+  readonly pendingMayClose: string;
+  /** Added when confirmation has taken a long time (2 minutes). */
+  readonly pendingLongWait: string;
   readonly pendingNotCancelled: string;
+  /** While asking the proxy whether a cancellation it now shows was our unanswered request. */
+  readonly checkingTitle: string;
+  readonly checkingBody: string;
+  /** Asking that failed too. */
+  readonly unconfirmedTitle: string;
+  readonly unconfirmedBody: string;
 }
 
 /** A partial override: any message, and any subset of the reason labels. */
@@ -157,15 +175,20 @@ export const defaultMessages: CancelAppointmentMessages = {
       pluralCategory(LOCALE, over) === 'one' ? 'character' : 'characters'
     } too many.`,
   errorAcknowledgeRequired: 'Tick the box to confirm you understand you may be charged',
+  errorNoteRejected: "Your note couldn't be accepted. Make it shorter, then try again.",
+  errorReasonRejected: "This reason can't be used for this appointment now. Choose another reason.",
 
   offline: "You're offline. Connect to the internet to cancel your appointment.",
   acknowledgementNowRequired:
     'Charges may now apply to this appointment. Read the warning and tick the box, then cancel again if you still want to.',
   networkError:
-    "We couldn't reach the booking service, so your appointment has not been cancelled yet. Check your connection and try again.",
-  upstreamError: 'Something went wrong on our side, so your appointment has not been cancelled yet. Please try again.',
+    "We couldn't reach the booking service, so we can't confirm whether your appointment was cancelled. Check your connection and try again. It's safe: your appointment can never be cancelled twice.",
+  upstreamError:
+    "Something went wrong on our side, so we can't confirm whether your appointment was cancelled. Please try again. It's safe: your appointment can never be cancelled twice.",
   rateLimited: "You've tried several times in a short while. Wait a minute, then try again.",
   invalidRequest: "We couldn't accept these answers. Check them and try again.",
+  unconfirmedNotice:
+    "We couldn't confirm whether your last attempt cancelled your appointment. Trying again is safe: your appointment can never be cancelled twice.",
   unexpectedError:
     'Something went wrong and your appointment has not been cancelled. Please try again later or contact your care provider.',
   loadErrorTitle: "We couldn't load your appointment",
@@ -191,10 +214,20 @@ export const defaultMessages: CancelAppointmentMessages = {
   notFoundBody: "It may have been removed, or it isn't linked to your account. Contact your care provider if you need help.",
   sessionExpiredTitle: 'Your session has expired',
   sessionExpiredBody: 'To keep your details safe, please sign in again. Your appointment has not been cancelled.',
+  sessionExpiredBodyUnconfirmed:
+    'To keep your details safe, please sign in again. Then check whether your appointment shows as cancelled before trying again.',
   pendingTitle: "We're confirming your cancellation",
   pendingBody:
-    "We couldn't confirm it straight away. Please don't cancel again: we're checking now and this message will update.",
+    "We've sent your cancellation but couldn't confirm it straight away. Please don't cancel again: we're checking and this message will update.",
+  pendingMayClose: "You can close this window. We'll keep checking while this page is open.",
+  pendingLongWait:
+    "This is taking longer than usual. If your visit still shows as booked later, contact your care provider. Please don't cancel it again here.",
   pendingNotCancelled: 'Your appointment was not cancelled. You can try again.',
+  checkingTitle: 'Checking your cancellation',
+  checkingBody: 'Your appointment now shows as cancelled. We are checking that it was your request.',
+  unconfirmedTitle: "We couldn't confirm your cancellation",
+  unconfirmedBody:
+    "Your appointment shows as cancelled, but we couldn't check that it was your request. Trying again is safe: your appointment can never be cancelled twice.",
 };
 
 /** Defaults with the portal's overrides on top; reason labels merge one by one. */

@@ -13,6 +13,12 @@ export const cancelAppointmentKeys = {
   appointment: (appointmentId: string) => [...cancelAppointmentKeys.appointments(), appointmentId] as const,
   cancellation: (appointmentId: string) =>
     [...cancelAppointmentKeys.appointment(appointmentId), 'cancellation'] as const,
+  /**
+   * The widget's own memory of the patient's attempts (keys, a pending confirmation): never
+   * fetched, only written by the widget. Apart from `appointment(id)` so invalidating that leaves
+   * it alone; `resetQueries` or `clear` on it forgets an attempt still waiting for Heim.
+   */
+  attempt: (appointmentId: string) => [...cancelAppointmentKeys.all, 'attempt', appointmentId] as const,
 };
 
 /** Retry reads only when nothing was decided (no answer, Heim down), twice at most. */

@@ -67,4 +67,31 @@ describe('axe (WCAG 2.2 AA) in Chromium finds no violations', () => {
     expect(await axeViolations(page)).toEqual([]);
     await closeDialog();
   });
+
+  it('on the dialog when Heim fails (retry offered) and while a cancellation awaits confirmation', async () => {
+    await openDialogFor('Vitamin B12 injection');
+    const dialog = page.getByRole('alertdialog');
+    try {
+      await dialog.getByRole('radio', { name: "I'm unwell" }).check();
+      await dialog.getByRole('checkbox').check();
+
+      demo.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
+      await dialog.getByRole('button', { name: 'Cancel appointment' }).click();
+      await dialog.getByRole('button', { name: 'Try again' }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // Heim cancels but answers 503 and its cancellation read lags: the proxy cannot confirm yet.
+      demo.simulator.setFault({ route: 'cancel', status: 503, commit: true, times: 1 });
+      demo.simulator.setFault({ route: 'cancellation', status: 404, times: 1000 });
+      await dialog.getByRole('button', { name: 'Try again' }).click();
+      await dialog.getByRole('heading', { name: "We're confirming your cancellation" }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+
+      // Once Heim's read catches up, the widget's polling confirms it without the patient acting.
+      demo.simulator.clearFaults();
+      await dialog.getByRole('heading', { name: 'Your appointment is cancelled' }).waitFor({ timeout: 20_000 });
+    } finally {
+      await closeDialog();
+    }
+  });
 });

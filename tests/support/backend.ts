@@ -30,6 +30,8 @@ export interface TestBackend {
   fetch: typeof fetch;
   /** The proxy handler itself, for tests that build their own requests. */
   handler: (request: Request) => Promise<Response>;
+  /** Replaces the proxy with a fresh one (as after a restart) in front of the same simulator. */
+  restartProxy(): void;
   signInAs(patientId: string): Promise<void>;
   signOut(): void;
   /** A valid session token for a patient (for tests that set headers themselves). */
@@ -71,7 +73,7 @@ export async function createTestBackend(options: TestBackendOptions = {}): Promi
     ...(options.duplicateCancelStatus ? { duplicateCancelStatus: options.duplicateCancelStatus } : {}),
   });
   const logs: LogEntry[] = [];
-  const handler = createCancelHandler({
+  const createProxy = () => createCancelHandler({
     heim: {
       baseUrl: TEST_HEIM_BASE_URL,
       apiKey: TEST_HEIM_KEY,
@@ -88,6 +90,7 @@ export async function createTestBackend(options: TestBackendOptions = {}): Promi
       options.logger?.(entry);
     },
   });
+  let handler = createProxy();
 
   const tokenFor = (patientId: string, expiresInSeconds = 3600) =>
     createPatientSession({ secret: TEST_SESSION_SECRET, patientId, expiresInSeconds });
@@ -105,7 +108,11 @@ export async function createTestBackend(options: TestBackendOptions = {}): Promi
 
   return {
     fetch: routedFetch,
-    handler,
+    handler: (request) => handler(request),
+    restartProxy() {
+      // A new process: empty idempotency records and pending attempts, the same Heim behind it.
+      handler = createProxy();
+    },
     async signInAs(patientId) {
       token = await tokenFor(patientId);
     },

@@ -3,7 +3,8 @@ import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { vi } from 'vitest';
 import { CancelAppointmentButton } from '../../../src/index';
-import type { CancelledResult } from '../../../src/index';
+import type { CancelAppointmentButtonProps, CancelledResult } from '../../../src/index';
+import type { TestBackendOptions } from '../../support/backend';
 import { createWidgetHarness, type WidgetHarness } from './widget-harness';
 
 export interface OpenOptions {
@@ -11,15 +12,27 @@ export interface OpenOptions {
   readonly now?: () => number;
   readonly onCancelled?: (result: CancelledResult) => void;
   readonly onReschedule?: (appointmentId: string) => void;
+  /** More options for the backend (seed, proxy configuration). */
+  readonly backend?: TestBackendOptions;
+  /** More props for the button (noteMaxLength, queryClient...). */
+  readonly props?: Partial<CancelAppointmentButtonProps>;
 }
 
-export async function openForm({ appointmentId = 'apt_alice_3d', now, onCancelled, onReschedule }: OpenOptions = {}) {
+export async function openForm({
+  appointmentId = 'apt_alice_3d',
+  now,
+  onCancelled,
+  onReschedule,
+  backend = {},
+  props = {},
+}: OpenOptions = {}) {
   const user = userEvent.setup({ advanceTimers: vi.isFakeTimers() ? vi.advanceTimersByTime : () => {} });
-  const harness = await createWidgetHarness(now === undefined ? {} : { now });
+  const harness = await createWidgetHarness({ ...backend, ...(now === undefined ? {} : { now }) });
   harness.render(
     <CancelAppointmentButton
       appointmentId={appointmentId}
       fetch={harness.fetch}
+      {...props}
       {...(onCancelled ? { onCancelled } : {})}
       {...(onReschedule ? { onReschedule } : {})}
     />,
@@ -27,7 +40,7 @@ export async function openForm({ appointmentId = 'apt_alice_3d', now, onCancelle
   const trigger = screen.getByRole('button', { name: 'Cancel appointment' });
   await user.click(trigger);
   const dialog = screen.getByRole('alertdialog');
-  await within(dialog).findByText(/Wound dressing|INR blood test|Blood pressure check/);
+  await within(dialog).findByText(/Wound dressing|INR blood test|Blood pressure check|ECG at home/);
   return { user, harness, dialog, trigger };
 }
 
@@ -49,4 +62,9 @@ export async function advanceInSteps(totalMs: number, stepMs = 500): Promise<voi
 
 export function idempotencyKeys(harness: WidgetHarness): string[] {
   return harness.cancelRequests().map((request) => request.headers.get('Idempotency-Key') ?? '');
+}
+
+/** The widget's polls of the cancellation status so far. */
+export function cancellationPolls(harness: WidgetHarness) {
+  return harness.requests.filter((request) => request.url.endsWith('/cancellation'));
 }

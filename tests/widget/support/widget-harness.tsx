@@ -1,7 +1,8 @@
 /**
  * Renders the widget against the REAL proxy and the REAL Heim simulator, in process
  * (tests/support/backend.ts). The only thing added on the way is a recorder that notes what the
- * widget sent (method, URL, headers) before handing the request, unchanged, to the real proxy.
+ * widget sent (method, URL, headers, time) before handing the request, unchanged, to the real
+ * proxy, and that can lose a request or its answer on the way, as a flaky network would.
  */
 import './node-realm';
 import './dialog-shim';
@@ -16,6 +17,18 @@ export interface RecordedRequest {
   readonly url: string;
   readonly headers: Headers;
   readonly body: string | null;
+  /** `Date.now()` when the widget sent it (fake time in tests that use it). */
+  readonly at: number;
+}
+
+/** A failure between the browser and the proxy (the simulator's faults are between proxy and Heim). */
+export interface NetworkFault {
+  /** Which requests: the URL ends with this (e.g. `/cancel`). */
+  readonly urlEndsWith: string;
+  /** `true`: the proxy handles the request and only its answer is lost. `false`: it never arrives. */
+  readonly reachesProxy: boolean;
+  /** How many matching requests it applies to. Default 1. */
+  readonly times?: number;
 }
 
 export interface WidgetHarness {
@@ -28,6 +41,10 @@ export interface WidgetHarness {
   cancelRequests(): RecordedRequest[];
   /** Cancels the proxy sent upstream to (simulated) Heim: the number that must never exceed one. */
   upstreamCancels(appointmentId?: string): number;
+  /** Makes matching requests fail with a network error (`TypeError`, like a browser's fetch). */
+  loseNetwork(fault: NetworkFault): void;
+  /** Restarts the proxy: it forgets pending attempts and idempotency records; Heim stays as it is. */
+  restartProxy(): Promise<void>;
   render(ui: ReactElement): RenderResult;
 }
 
@@ -36,6 +53,8 @@ const harnesses: WidgetHarness[] = [];
 export async function createWidgetHarness(options: TestBackendOptions = {}): Promise<WidgetHarness> {
   const backend = await createTestBackend(options);
   const requests: RecordedRequest[] = [];
+  const proxyFetch: typeof fetch = backend.fetch;
+  const faults: { fault: NetworkFault; remaining: number }[] = [];
   const recordingFetch: typeof fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     requests.push({
@@ -43,8 +62,13 @@ export async function createWidgetHarness(options: TestBackendOptions = {}): Pro
       url,
       headers: new Headers(init?.headers),
       body: typeof init?.body === 'string' ? init.body : null,
+      at: Date.now(),
     });
-    return backend.fetch(input, init);
+    const active = faults.find((entry) => entry.remaining > 0 && url.endsWith(entry.fault.urlEndsWith));
+    if (active === undefined) return proxyFetch(input, init);
+    active.remaining -= 1;
+    if (active.fault.reachesProxy) await proxyFetch(input, init);
+    throw new TypeError('Failed to fetch');
   };
   // A fresh client per test, quiet about errors, and without retries that would hide a failure.
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity } } });
@@ -61,6 +85,12 @@ export async function createWidgetHarness(options: TestBackendOptions = {}): Pro
           /\/cancel$/.test(entry.path) &&
           (appointmentId === undefined || entry.path.includes(`/${appointmentId}/`)),
       ).length,
+    loseNetwork: (fault) => {
+      faults.push({ fault, remaining: fault.times ?? 1 });
+    },
+    restartProxy: async () => {
+      backend.restartProxy();
+    },
     render: (ui) => render(<QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>),
   };
   harnesses.push(harness);

@@ -1,0 +1,184 @@
+/**
+ * The widget's memory of the patient's cancel attempts for one appointment, kept in the
+ * react-query cache (`cancelAppointmentKeys.attempt(id)`) rather than in the dialog: closing and
+ * reopening the dialog, or a second widget for the same appointment, must see the same attempt.
+ * Otherwise a reopened dialog would offer the form again while an earlier request may still land,
+ * or send the same answers with a new Idempotency-Key.
+ *
+ * Everything here is a plain function over an immutable record; writes go through
+ * `queryClient.setQueryData`, so every observer re-renders. The record is never fetched.
+ */
+import { skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
+import type { CancellationStatusResponse, CancelRequestBody, CancelResponse, Charge } from '../core/index';
+import { isCancelApiError, isRetryableError } from './api-client';
+import type { CancelledResult } from './cancel-appointment-context';
+import { createIdempotencyKey } from './idempotency-key';
+import { cancelAppointmentKeys } from './query-options';
+
+/** One request as sent: the key and the body that belong together. */
+export interface SentCancel {
+  readonly key: string;
+  readonly body: CancelRequestBody;
+}
+
+/** The send the proxy answered 202 for: Heim may still show it, so it is polled, never re-posted. */
+export interface PendingCancel extends SentCancel {
+  /** When it was sent (epoch ms): poll answers received before this belong to an earlier attempt. */
+  readonly since: number;
+}
+
+export interface CancelAttempt {
+  /** Idempotency-Key per set of answers: the same answers always go with the same key. */
+  readonly keys: Readonly<Record<string, string>>;
+  /** The last request sent, to refill a form that comes back. */
+  readonly lastSent: SentCancel | null;
+  /** Sends we got no usable answer to (no answer, 5xx): each may have cancelled the appointment. */
+  readonly unresolved: readonly SentCancel[];
+  readonly pending: PendingCancel | null;
+  /** The proxy said the pending attempt cancelled nothing (`not_cancelled`): the patient may try again. */
+  readonly notCancelled: boolean;
+  /** The charge the patient was shown when they last confirmed: reported if Heim confirms only later. */
+  readonly shownCharge: Charge | null;
+  /** Our own cancellation, once the proxy confirmed it (200, or the poll). */
+  readonly confirmed: CancelledResult | null;
+  /** Whether `onCancelled` was called for `confirmed`: it is called once, whichever widget sees it. */
+  readonly reported: boolean;
+}
+
+export const EMPTY_ATTEMPT: CancelAttempt = {
+  keys: {},
+  lastSent: null,
+  unresolved: [],
+  pending: null,
+  notCancelled: false,
+  shownCharge: null,
+  confirmed: null,
+  reported: false,
+};
+
+/** The answers that define one request; different answers are a different request (and key). */
+export function fingerprint(body: CancelRequestBody): string {
+  return JSON.stringify([body.reasonCode, body.note ?? '', body.acknowledgeCharge === true]);
+}
+
+export function readAttempt(queryClient: QueryClient, appointmentId: string): CancelAttempt {
+  return queryClient.getQueryData<CancelAttempt>(cancelAppointmentKeys.attempt(appointmentId)) ?? EMPTY_ATTEMPT;
+}
+
+export function updateAttempt(
+  queryClient: QueryClient,
+  appointmentId: string,
+  change: (attempt: CancelAttempt) => CancelAttempt,
+): CancelAttempt {
+  const next = change(readAttempt(queryClient, appointmentId));
+  queryClient.setQueryData<CancelAttempt>(cancelAppointmentKeys.attempt(appointmentId), next);
+  return next;
+}
+
+/** The key for these answers: the one used before for the same answers, else a new one (remembered). */
+export function keyFor(queryClient: QueryClient, appointmentId: string, body: CancelRequestBody): string {
+  const print = fingerprint(body);
+  const known = readAttempt(queryClient, appointmentId).keys[print];
+  if (known !== undefined) return known;
+  const key = createIdempotencyKey();
+  updateAttempt(queryClient, appointmentId, (attempt) => ({ ...attempt, keys: { ...attempt.keys, [print]: key } }));
+  return key;
+}
+
+/**
+ * Atomically claims the one report of a confirmed cancellation. True for exactly one caller, so
+ * `onCancelled` fires once however many widgets, effects (StrictMode) or reopenings see it.
+ */
+export function claimReport(queryClient: QueryClient, appointmentId: string): CancelledResult | null {
+  const attempt = readAttempt(queryClient, appointmentId);
+  if (attempt.confirmed === null || attempt.reported) return null;
+  updateAttempt(queryClient, appointmentId, (current) => ({ ...current, reported: true }));
+  return attempt.confirmed;
+}
+
+const withoutKey = (list: readonly SentCancel[], key: string) => list.filter((sent) => sent.key !== key);
+const withKey = (list: readonly SentCancel[], sent: SentCancel) => [...withoutKey(list, sent.key), sent];
+
+export function recordSent(attempt: CancelAttempt, sent: SentCancel): CancelAttempt {
+  return { ...attempt, lastSent: sent, notCancelled: false };
+}
+
+export function recordResponse(
+  attempt: CancelAttempt,
+  appointmentId: string,
+  sent: SentCancel,
+  sentAt: number,
+  response: CancelResponse,
+): CancelAttempt {
+  if (response.status === 'cancelled') {
+    // The appointment is cancelled, by this request: no other attempt can still change anything.
+    const result = { appointmentId, cancellation: response.cancellation, charge: response.charge };
+    return { ...attempt, confirmed: result, pending: null, unresolved: [] };
+  }
+  return { ...attempt, pending: { ...sent, since: sentAt }, unresolved: withoutKey(attempt.unresolved, sent.key) };
+}
+
+/** Answers that say nothing about what this key did: no answer, or a server failure. */
+export function isUnknownOutcome(error: unknown): boolean {
+  if (!isCancelApiError(error)) return true;
+  if (isRetryableError(error)) return true;
+  // An unreadable answer is only a refusal when its status says so.
+  return error.code === 'invalid_response' && (error.status < 400 || error.status >= 500);
+}
+
+/**
+ * Answers from the proxy having processed this key (validated it, looked at the appointment), so
+ * the key is settled: nothing it could still do. Refusals at the door (401, 403, 413, 415, 429)
+ * are not: they tell nothing about an earlier send of the same key.
+ */
+function settlesKey(error: unknown): boolean {
+  if (!isCancelApiError(error)) return false;
+  return error.status === 400 || error.status === 404 || error.status === 409 || error.status === 422;
+}
+
+export function recordError(attempt: CancelAttempt, sent: SentCancel, error: unknown): CancelAttempt {
+  if (isUnknownOutcome(error)) return { ...attempt, unresolved: withKey(attempt.unresolved, sent) };
+  if (settlesKey(error)) return { ...attempt, unresolved: withoutKey(attempt.unresolved, sent.key) };
+  return attempt;
+}
+
+/** Whether a cancellation Heim shows is the one the pending request asked for (as the proxy judges it). */
+function isOurs(status: CancellationStatusResponse, pending: PendingCancel): boolean {
+  const cancellation = status.cancellation;
+  return cancellation !== null && cancellation.cancellingEntity === 'patient' && cancellation.reasonCode === pending.body.reasonCode;
+}
+
+/** Applies a final poll answer (`cancelled` / `not_cancelled`) to the pending attempt. */
+export function recordPollAnswer(
+  attempt: CancelAttempt,
+  appointmentId: string,
+  status: CancellationStatusResponse,
+): CancelAttempt {
+  const pending = attempt.pending;
+  if (pending === null || status.status === 'pending_confirmation') return attempt;
+  if (status.status === 'not_cancelled') return { ...attempt, pending: null, notCancelled: true };
+  if (isOurs(status, pending)) {
+    const result = { appointmentId, cancellation: status.cancellation, charge: attempt.shownCharge };
+    return { ...attempt, confirmed: result, pending: null, unresolved: [] };
+  }
+  // Cancelled, but not visibly by us: the same key, sent again, makes the proxy say whose it is.
+  return { ...attempt, pending: null, unresolved: withKey(attempt.unresolved, { key: pending.key, body: pending.body }) };
+}
+
+/**
+ * The attempt record for an appointment, re-rendering on every change. Observing it also keeps it
+ * in the cache for as long as the page lives (gcTime Infinity); it is never fetched (skipToken),
+ * so a portal's `invalidateQueries` leaves it alone.
+ */
+export function useCancelAttempt(appointmentId: string, queryClient: QueryClient): CancelAttempt {
+  const { data } = useQuery<CancelAttempt>(
+    {
+      queryKey: cancelAppointmentKeys.attempt(appointmentId),
+      queryFn: skipToken,
+      staleTime: Infinity,
+      gcTime: Infinity,
+    },
+    queryClient,
+  );
+  return data ?? EMPTY_ATTEMPT;
+}
