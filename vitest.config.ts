@@ -1,8 +1,17 @@
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error: a plain .mjs helper shared with scripts/test.mjs.
+import { findChromium } from './scripts/find-chromium.mjs';
+import { CHROMIUM_FLAGS } from './tests/e2e/browser-flags';
 
-// Four projects: pure/server code in Node, the widget in jsdom, the proxy against the simulator
-// over real loopback HTTP, and real Chromium driving the demo. `npm test` runs them all.
+const storybookConfigDir = fileURLToPath(new URL('./.storybook', import.meta.url));
+
+// Five projects: pure/server code in Node, the widget in jsdom, the proxy against the simulator
+// over real loopback HTTP, real Chromium driving the demo, and every Storybook story as a test in
+// real Chromium (system Chromium: never a downloaded browser). `npm test` runs them all.
 export default defineConfig({
   plugins: [react()],
   test: {
@@ -42,6 +51,24 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [storybookTest({ configDir: storybookConfigDir })],
+        test: {
+          name: 'storybook',
+          testTimeout: 30_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? (findChromium as (o: { install: boolean }) => string)({ install: false }),
+                args: CHROMIUM_FLAGS,
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
         },
       },
     ],

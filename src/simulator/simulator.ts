@@ -37,6 +37,8 @@ export interface Simulator {
     appointmentId: string,
     patch: { reasonCode?: ReasonCode; causingEntity?: CausingEntity; note?: string },
   ): HeimCancellation;
+  /** Heim moves (or unsets) the ETA, as it does when routes are re-planned. */
+  moveEta(appointmentId: string, estimatedTimeOfArrival: string | null): HeimAppointment;
   /** Queue a fault (see `faults.ts`); throws on a malformed one. */
   setFault(fault: Fault): void;
   clearFaults(): void;
@@ -134,6 +136,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
     addAppointment: (seed) => store.add(seed),
     getCancellation: (appointmentId) => store.getCancellation(appointmentId),
     amendCancellation: (appointmentId, patch) => store.amend(appointmentId, patch),
+    moveEta: (appointmentId, eta) => store.moveEta(appointmentId, eta),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     reset() {

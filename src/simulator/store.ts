@@ -21,7 +21,7 @@ export type CancelOutcome =
 
 /** Thrown by operations a real Heim would refuse (amending what is not cancelled, duplicate ids). */
 export class SimulatorStateError extends Error {
-  readonly reason: 'not_found' | 'not_cancelled' | 'duplicate_id';
+  readonly reason: 'not_found' | 'not_cancelled' | 'duplicate_id' | 'invalid';
 
   constructor(reason: SimulatorStateError['reason'], message: string) {
     super(message);
@@ -115,6 +115,21 @@ export class AppointmentStore {
     };
     record.cancellation = amended;
     return structuredClone(amended);
+  }
+
+  /** Heim moves the ETA (re-planned routes); null unsets it. Always moves `updatedAt` forward. */
+  moveEta(appointmentId: string, estimatedTimeOfArrival: string | null): HeimAppointment {
+    const record = this.#records.get(appointmentId);
+    if (record === undefined) {
+      throw new SimulatorStateError('not_found', `No appointment with id "${appointmentId}".`);
+    }
+    const eta = estimatedTimeOfArrival === null ? null : new Date(estimatedTimeOfArrival);
+    if (eta !== null && Number.isNaN(eta.getTime())) {
+      throw new SimulatorStateError('invalid', `"${estimatedTimeOfArrival}" is not an ISO instant.`);
+    }
+    record.appointment.estimatedTimeOfArrival = eta === null ? null : eta.toISOString();
+    record.appointment.updatedAt = isoAfter(record.appointment.updatedAt, this.#now());
+    return structuredClone(record.appointment);
   }
 
   clear(): void {

@@ -1,0 +1,16 @@
+import type { StorybookConfig } from '@storybook/react-vite';
+
+const config: StorybookConfig = {
+  stories: ['../src/demo/stories/**/*.mdx', '../src/demo/stories/**/*.stories.tsx'],
+  addons: ['@storybook/addon-docs', '@storybook/addon-a11y', '@storybook/addon-vitest'],
+  framework: {
+    name: '@storybook/react-vite',
+    // The repo's vite.config.ts builds the demo page (its own root); Storybook gets a plain one.
+    options: { builder: { viteConfigPath: '.storybook/vite.config.ts' } },
+  },
+  // mockServiceWorker.js (MSW) lives in public/.
+  staticDirs: ['../public'],
+  core: { disableTelemetry: true },
+};
+
+export default config;
