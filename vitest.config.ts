@@ -9,6 +9,18 @@ import { CHROMIUM_FLAGS } from './tests/e2e/browser-flags';
 
 const storybookConfigDir = fileURLToPath(new URL('./.storybook', import.meta.url));
 
+// `npm test` sets CHROMIUM_PATH (installing Debian's chromium if needed). Looked up here only as a
+// fallback, and never fatally, so `vitest --project unit` works on a machine without a browser.
+function systemChromium(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  try {
+    return (findChromium as (o: { install: boolean }) => string)({ install: false });
+  } catch {
+    return undefined;
+  }
+}
+const chromiumPath = systemChromium();
+
 // Five projects: pure/server code in Node, the widget in jsdom, the proxy against the simulator
 // over real loopback HTTP, real Chromium driving the demo, and every Storybook story as a test in
 // real Chromium (system Chromium: never a downloaded browser). `npm test` runs them all.
@@ -62,10 +74,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             provider: playwright({
-              launchOptions: {
-                executablePath: process.env.CHROMIUM_PATH ?? (findChromium as (o: { install: boolean }) => string)({ install: false }),
-                args: CHROMIUM_FLAGS,
-              },
+              launchOptions: { ...(chromiumPath ? { executablePath: chromiumPath } : {}), args: CHROMIUM_FLAGS },
             }),
             instances: [{ browser: 'chromium' }],
           },

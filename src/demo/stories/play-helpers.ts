@@ -1,5 +1,5 @@
 /** Shared steps of the stories' play functions. */
-import { within } from 'storybook/test';
+import { expect, waitFor, within } from 'storybook/test';
 import type { InMemoryBackend } from '../in-memory-backend';
 
 /** Waits until no animation runs (the dialog fades in), so visibility and colours are final. */
@@ -11,10 +11,11 @@ export async function animationsSettled(): Promise<void> {
 export async function openedDialog(canvasElement: HTMLElement, { loaded = true }: { loaded?: boolean } = {}) {
   const element = await within(canvasElement).findByRole('alertdialog', {}, { timeout: 5000 });
   const dialog = within(element);
-  if (loaded) await dialog.findByRole('button', { name: /Keep appointment|Close/ }, { timeout: 5000 });
   if (loaded) {
-    const waitUntil = Date.now() + 5000;
-    while (element.querySelector('.hc-loading') && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+    // Loaded: the "Loading" line has made way for the summary or a status panel.
+    await waitFor(() => expect(element.querySelector('.hc-loading') === null && element.querySelector('button') !== null).toBe(true), {
+      timeout: 5000,
+    });
   }
   await animationsSettled();
   return { element, dialog };

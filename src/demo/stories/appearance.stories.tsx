@@ -1,0 +1,114 @@
+import type { Decorator, Meta, StoryObj } from '@storybook/react-vite';
+import type { CSSProperties } from 'react';
+import { expect, userEvent, waitFor, within } from 'storybook/test';
+import { CancelAppointmentButton } from '../../index';
+import { openedDialog } from './play-helpers';
+
+/**
+ * The button a portal drops in, and how the widget adapts: narrow screens, the portal's own words,
+ * its theme, or no stylesheet at all.
+ */
+const meta = {
+  title: 'Widget/Cancel button',
+  component: CancelAppointmentButton,
+  args: { appointmentId: 'apt_free_days' },
+} satisfies Meta<typeof CancelAppointmentButton>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+async function openFromTrigger(canvasElement: HTMLElement) {
+  const trigger = within(canvasElement).getByRole('button', { name: 'Cancel appointment' });
+  await userEvent.click(trigger);
+  return { trigger, ...(await openedDialog(canvasElement)) };
+}
+
+export const TriggerButton: Story = {
+  name: 'Button: opens, "Keep appointment" closes',
+  play: async ({ canvasElement }) => {
+    const { trigger, dialog, element } = await openFromTrigger(canvasElement);
+    const keep = dialog.getByRole('button', { name: 'Keep appointment' });
+    await expect(keep).toHaveFocus();
+    // (Escape needs a real key press, which a native <dialog> alone answers: tests/e2e covers it.)
+    await userEvent.click(keep);
+    await waitFor(() => expect(element).not.toHaveAttribute('open'));
+    await expect(trigger).toHaveFocus();
+  },
+};
+
+export const Narrow320: Story = {
+  name: '320 px wide screen',
+  parameters: { viewport: { options: { narrow320: { name: '320 px', styles: { width: '320px', height: '640px' } } } } },
+  globals: { viewport: { value: 'narrow320' } },
+  play: async ({ canvasElement }) => {
+    const { element, dialog } = await openFromTrigger(canvasElement);
+    await expect(dialog.getByText(/^Free to cancel until/)).toBeVisible();
+    // Under the Vitest addon the viewport really is 320 px (in the Storybook UI, pick it in the toolbar).
+    if ('__vitest_browser__' in globalThis) {
+      await expect(window.innerWidth).toBe(320);
+      await expect(element.scrollWidth).toBeLessThanOrEqual(element.clientWidth);
+      await expect(element.getBoundingClientRect().right).toBeLessThanOrEqual(320);
+      await expect(document.documentElement.scrollWidth).toBeLessThanOrEqual(320);
+    }
+  },
+};
+
+export const OverriddenMessages: Story = {
+  name: 'Overridden messages',
+  args: {
+    children: 'Cancel this visit',
+    messages: {
+      dialogTitle: 'Cancel this home visit?',
+      keep: 'No, keep my visit',
+      confirm: 'Yes, cancel my visit',
+      reasonLegend: 'What is the reason?',
+      reasonLabels: { patient_unwell: 'I feel too ill for the visit' },
+    },
+  },
+  play: async ({ canvasElement }) => {
+    await userEvent.click(within(canvasElement).getByRole('button', { name: 'Cancel this visit' }));
+    const { dialog, element } = await openedDialog(canvasElement);
+    await expect(element).toHaveAccessibleName('Cancel this home visit?');
+    await expect(dialog.getByRole('button', { name: 'No, keep my visit' })).toHaveFocus();
+    await expect(dialog.getByRole('button', { name: 'Yes, cancel my visit' })).toBeVisible();
+    await expect(dialog.getByRole('group', { name: 'What is the reason?' })).toBeVisible();
+    await expect(dialog.getByRole('radio', { name: 'I feel too ill for the visit' })).toBeVisible();
+  },
+};
+
+const THEME = {
+  '--hc-color-danger': '#6a1b9a',
+  '--hc-color-primary': '#00695c',
+  '--hc-radius': '0',
+  '--hc-font-family': 'Georgia, serif',
+} as CSSProperties;
+
+const themed: Decorator = (Story) => (
+  <div style={THEME}>
+    <Story />
+  </div>
+);
+
+export const CustomTheme: Story = {
+  name: 'Custom theme variables',
+  decorators: [themed],
+  play: async ({ canvasElement }) => {
+    const { dialog } = await openFromTrigger(canvasElement);
+    const confirm = dialog.getByRole('button', { name: 'Cancel appointment' });
+    await expect(getComputedStyle(confirm).backgroundColor).toBe('rgb(106, 27, 154)');
+    await expect(getComputedStyle(confirm).borderTopLeftRadius).toBe('0px');
+  },
+};
+
+export const NoStylesheet: Story = {
+  name: 'No stylesheet',
+  parameters: { stylesheet: false },
+  play: async ({ canvasElement }) => {
+    const { dialog } = await openFromTrigger(canvasElement);
+    // Native elements only: still a modal dialog, a radio group, a working form.
+    await expect(dialog.getByRole('group', { name: 'Why are you cancelling?' })).toBeVisible();
+    await userEvent.click(dialog.getByRole('radio', { name: 'I no longer need this visit' }));
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel appointment' }));
+    await expect(await dialog.findByRole('heading', { name: 'Your appointment is cancelled' })).toBeVisible();
+  },
+};
