@@ -11,6 +11,14 @@ const config: StorybookConfig = {
   // mockServiceWorker.js (MSW) lives in public/.
   staticDirs: ['../public'],
   core: { disableTelemetry: true },
+  // The props interfaces span files (CancelAppointmentConfig); react-docgen-typescript follows them.
+  typescript: {
+    reactDocgen: 'react-docgen-typescript',
+    reactDocgenTypescriptOptions: {
+      shouldExtractLiteralValuesFromEnum: true,
+      propFilter: (prop) => !prop.parent || !/node_modules/.test(prop.parent.fileName),
+    },
+  },
 };
 
 export default config;

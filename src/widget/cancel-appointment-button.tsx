@@ -7,7 +7,10 @@ import { CancelAppointmentProvider } from './cancel-appointment-provider';
 export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
   readonly appointmentId: string;
-  /** The button's content. Default: `messages.trigger` ("Cancel appointment"). */
+  /**
+   * The button's content.
+   * @default messages.trigger ("Cancel appointment")
+   */
   readonly children?: ReactNode;
   /** Extra class on the trigger button (and on the "Appointment cancelled" text that replaces it), after `hc-trigger`. */
   readonly className?: string;

@@ -20,22 +20,41 @@ export interface CancelledResult {
 
 /** Options shared by the provider, the button and the dialog; the nearest one wins. */
 export interface CancelAppointmentConfig {
-  /** Where the proxy is mounted. Default `'/api'`. */
+  /**
+   * Where the proxy is mounted.
+   * @default '/api'
+   */
   readonly apiBaseUrl?: string;
-  /** The fetch used for every call to the proxy. Default `globalThis.fetch`. */
+  /**
+   * The fetch used for every call to the proxy.
+   * @default globalThis.fetch
+   */
   readonly fetch?: typeof fetch;
-  /** Overrides for any user-facing string (merged over the en-GB defaults). */
+  /**
+   * Overrides for any user-facing string (merged over the en-GB defaults).
+   * @default defaultMessages (en-GB)
+   */
   readonly messages?: CancelAppointmentMessagesOverride;
-  /** Called once when a cancellation is confirmed. Default: nothing. */
+  /**
+   * Called once when a cancellation is confirmed.
+   * @default undefined (nothing is called)
+   */
   readonly onCancelled?: (result: CancelledResult) => void;
-  /** When given, the dialog offers "Rearrange instead", which calls it and closes. Default: not shown. */
+  /**
+   * When given, the dialog offers "Rearrange instead", which calls it and closes.
+   * @default undefined (no "Rearrange instead")
+   */
   readonly onReschedule?: (appointmentId: string) => void;
-  /** The react-query client. Default: the host app's (QueryClientProvider), else one the widget owns. */
+  /**
+   * The react-query client.
+   * @default the host app's (QueryClientProvider), else one the widget owns
+   */
   readonly queryClient?: QueryClient;
   /**
-   * The longest note the form accepts, in characters (a positive whole number). Default `500`, the
-   * proxy's default. Set it to the proxy's `noteMaxLength` when that is configured lower, so the
-   * patient sees the real limit while typing instead of a refusal after confirming.
+   * The longest note the form accepts, in characters (a positive whole number); 500 is the proxy's
+   * default. Set it to the proxy's `noteMaxLength` when that is configured lower, so the patient
+   * sees the real limit while typing instead of a refusal after confirming.
+   * @default 500
    */
   readonly noteMaxLength?: number;
 }

@@ -10,9 +10,15 @@ import { usePendingConfirmation } from './use-pending-confirmation';
 export interface CancelAppointmentDialogProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
   readonly appointmentId: string;
-  /** Controlled open state. Default: uncontrolled. */
+  /**
+   * Controlled open state.
+   * @default undefined (uncontrolled)
+   */
   readonly open?: boolean;
-  /** Initial open state when uncontrolled. Default `false`. */
+  /**
+   * Initial open state when uncontrolled.
+   * @default false
+   */
   readonly defaultOpen?: boolean;
   /** Called when the dialog asks to open or close (Escape, Keep appointment, Close). */
   readonly onOpenChange?: (open: boolean) => void;
