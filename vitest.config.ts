@@ -4,8 +4,7 @@ import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error: a plain .mjs helper shared with scripts/test.mjs.
-import { findChromium } from './scripts/find-chromium.mjs';
-import { CHROMIUM_FLAGS } from './tests/e2e/browser-flags';
+import { CHROMIUM_FLAGS, findChromium } from './scripts/find-chromium.mjs';
 
 const storybookConfigDir = fileURLToPath(new URL('./.storybook', import.meta.url));
 
@@ -34,7 +33,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['tests/core/**/*.test.ts', 'tests/simulator/**/*.test.ts', 'tests/server/**/*.test.ts'],
+          include: [
+            'tests/core/**/*.test.ts',
+            'tests/simulator/**/*.test.ts',
+            'tests/server/**/*.test.ts',
+            'tests/security/**/*.test.ts',
+            'tests/faults/**/*.test.ts',
+          ],
         },
       },
       {
@@ -74,7 +79,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             provider: playwright({
-              launchOptions: { ...(chromiumPath ? { executablePath: chromiumPath } : {}), args: CHROMIUM_FLAGS },
+              launchOptions: { ...(chromiumPath ? { executablePath: chromiumPath } : {}), args: CHROMIUM_FLAGS as string[] },
             }),
             instances: [{ browser: 'chromium' }],
           },

@@ -6,6 +6,17 @@ import { accessSync, constants, existsSync } from 'node:fs';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
+/** Flags that keep the system Chromium quiet on a closed network, as root (toolchain.md). */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 function executable(path) {
   try {
     accessSync(path, constants.X_OK);

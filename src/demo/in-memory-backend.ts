@@ -9,6 +9,7 @@ import { createCancelHandler } from '../server/app';
 import type { LogEntry } from '../server/logger';
 import type { CancelHandlerOptions } from '../server/options';
 import { createPatientSession } from '../server/session';
+import { transportError, transportFaultOf } from '../simulator/faults';
 import type { SeedAppointment } from '../simulator/heim-types';
 import { createSimulator, type Simulator } from '../simulator/simulator';
 
@@ -87,7 +88,13 @@ export async function createInMemoryBackend(options: InMemoryBackendOptions): Pr
       heim: {
         baseUrl: IN_MEMORY_HEIM_BASE_URL,
         apiKey: options.heimApiKey,
-        fetch: async (input, init) => abortable(simulator.fetch(new Request(input, withoutSignal(init))), init?.signal),
+        fetch: async (input, init) => {
+          const response = await abortable(simulator.fetch(new Request(input, withoutSignal(init))), init?.signal);
+          // A simulated reset or refusal reaches the proxy as Node's fetch would report it.
+          const transport = transportFaultOf(response);
+          if (transport !== undefined) throw transportError(transport);
+          return response;
+        },
         ...options.heim,
       },
       sessionSecret: options.sessionSecret,

@@ -31,6 +31,12 @@ interface PendingCancel {
   scope: string;
   reasonCode: CancelRequestBody['reasonCode'];
   charge: Charge;
+  /**
+   * Heim answered the POST (a 5xx or 429), so that request is over at Heim and cannot commit later:
+   * once reads agree nothing was cancelled, the attempt is settled as not cancelled. When the answer
+   * was lost (timeout, reset, unreadable 2xx) it never is: only Heim showing the cancellation ends it.
+   */
+  heimAnswered: boolean;
 }
 
 const FINAL_ERROR_CODES: ReadonlySet<string> = new Set(['already_cancelled', 'not_cancellable']);
@@ -104,6 +110,17 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     };
   }
 
+  /**
+   * A pending attempt that Heim answered with an error, whose reads now agree that nothing was
+   * cancelled (no cancellation, an appointment not reading cancelled), is over: it did not cancel.
+   */
+  function settleAsNotCancelled(appointmentId: string, entry: PendingCancel, cancellationRead: string, status: string): boolean {
+    if (!entry.heimAnswered || cancellationRead !== 'not_found' || status === CANCELLED_STATUS) return false;
+    pending.delete(appointmentId);
+    log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: 'not_cancelled' });
+    return true;
+  }
+
   async function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
     const entry = pending.get(appointmentId);
@@ -113,6 +130,9 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     if (outcome.kind === 'ok') {
       if (entry) settlePending(appointmentId, entry, outcome.value);
       return { cancellation: toCancellationView(outcome.value), status: 'cancelled' };
+    }
+    if (entry && settleAsNotCancelled(appointmentId, entry, outcome.kind, appointment.status)) {
+      return { cancellation: null, status: 'not_cancelled' };
     }
     // A lost answer stays unknown until Heim shows the cancellation: we never post again to find out.
     if (entry) return { cancellation: null, status: 'pending_confirmation' };
@@ -131,9 +151,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         if (settled && entry?.scope === scope) return settled;
         return errorAnswer('already_cancelled', { cancellation: toCancellationView(existing.value) });
       }
-      // An earlier POST's answer was lost: it may still land, so this appointment is never posted again.
-      if (entry) return answer(202, { status: 'pending_confirmation' });
-      return errorAnswer('already_cancelled');
+      if (!(entry && settleAsNotCancelled(appointmentId, entry, existing.kind, appointment.status))) {
+        // An earlier POST's answer was lost: it may still land, so this appointment is never posted again.
+        if (entry) return answer(202, { status: 'pending_confirmation' });
+        return errorAnswer('already_cancelled');
+      }
     }
 
     if (!CANCELLABLE_STATUSES.has(appointment.status)) return errorAnswer('not_cancellable');
@@ -200,7 +222,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       // Heim answered an error and both reads agree nothing was cancelled.
       return errorAnswer('upstream_error');
     }
-    pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge });
+    pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge, heimAnswered: outcome.kind === 'failed' });
     log({ level: 'warn', event: 'cancel.pending_confirmation', appointmentId, outcome: outcome.kind });
     return answer(202, { status: 'pending_confirmation' });
   }

@@ -36,7 +36,19 @@ export interface Fault {
    * latency-only fault delays the cancel itself (it is applied when the delay ends).
    */
   commit?: boolean;
+  /** Extra response headers sent with `status`, e.g. `{ 'retry-after': '30' }` on a 503 or 429. */
+  headers?: Record<string, string>;
+  /**
+   * A failure below HTTP instead of an answer: `reset`, the connection drops before any answer;
+   * `refused`, the connection is refused (nothing reached Heim, so it never commits, even with
+   * `commit`). Over a socket the simulator destroys it; in process, `transportFaultOf()` tells the
+   * caller which network error to raise. The ledger records such a request with status 599.
+   */
+  transport?: 'reset' | 'refused';
 }
+
+/** The status the ledger records for a request answered by a transport fault. */
+export const TRANSPORT_FAULT_STATUS = 599;
 
 export const faultSchema = z
   .strictObject({
@@ -47,19 +59,26 @@ export const faultSchema = z
     contentType: z.string().min(1).optional(),
     times: z.int().min(1).optional(),
     commit: z.boolean().optional(),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string()).optional(),
+    transport: z.enum(['reset', 'refused']).optional(),
   })
-  .refine((fault) => fault.status !== undefined || fault.latencyMs !== undefined, {
-    message: 'a fault needs a status, a latencyMs, or both',
+  .refine((fault) => fault.status !== undefined || fault.latencyMs !== undefined || fault.transport !== undefined, {
+    message: 'a fault needs a status, a latencyMs, a transport failure, or several',
   })
-  .refine((fault) => fault.status !== undefined || (fault.body === undefined && fault.contentType === undefined), {
-    message: 'body and contentType only make sense with a status',
-  });
+  .refine((fault) => !(fault.status !== undefined && fault.transport !== undefined), {
+    message: 'a transport failure has no status: the connection drops instead',
+  })
+  .refine(
+    (fault) => fault.status !== undefined || (fault.body === undefined && fault.contentType === undefined && fault.headers === undefined),
+    { message: 'body, contentType and headers only make sense with a status' },
+  );
 
 /** A fault as the queue holds it, with defaults resolved. */
 export interface ActiveFault {
   readonly route: FaultRoute;
   readonly latencyMs: number;
-  readonly answer: { status: number; body: string | null; contentType: string } | null;
+  readonly answer: { status: number; body: string | null; contentType: string; headers: Record<string, string> } | null;
+  readonly transport: 'reset' | 'refused' | null;
   readonly commit: boolean;
   /** Uses left; `Infinity` when unlimited. */
   remaining: number;
@@ -85,8 +104,11 @@ function activate(input: Fault): ActiveFault {
             status,
             body: NULL_BODY_STATUSES.has(status) ? null : (fault.body ?? defaultFaultBody(status)),
             contentType: fault.contentType ?? HEIM_JSON_CONTENT_TYPE,
+            headers: fault.headers ?? {},
           },
-    commit: fault.commit ?? false,
+    transport: fault.transport ?? null,
+    // A refused connection never reached Heim, so nothing can have been committed.
+    commit: (fault.commit ?? false) && fault.transport !== 'refused',
     remaining: fault.times ?? Number.POSITIVE_INFINITY,
   };
 }
@@ -114,11 +136,29 @@ export class FaultQueue {
   }
 }
 
+const transportFaults = new WeakMap<Response, 'reset' | 'refused'>();
+
+/** Which network failure a response stands for, if it stands for one (see `Fault.transport`). */
+export function transportFaultOf(response: Response): 'reset' | 'refused' | undefined {
+  return transportFaults.get(response);
+}
+
 /** The response a fault answers instead of the normal one, or null for a latency-only fault. */
 export function faultResponse(fault: ActiveFault): Response | null {
+  if (fault.transport !== null) {
+    const marker = new Response(null, { status: TRANSPORT_FAULT_STATUS });
+    transportFaults.set(marker, fault.transport);
+    return marker;
+  }
   if (fault.answer === null) return null;
   return new Response(fault.answer.body, {
     status: fault.answer.status,
-    headers: { 'content-type': fault.answer.contentType },
+    headers: { ...fault.answer.headers, 'content-type': fault.answer.contentType },
   });
+}
+
+/** The error Node's fetch (undici) raises for such a failure, so in-process callers see the real thing. */
+export function transportError(kind: 'reset' | 'refused'): TypeError {
+  const code = kind === 'reset' ? 'ECONNRESET' : 'ECONNREFUSED';
+  return new TypeError('fetch failed', { cause: Object.assign(new Error(`simulated ${code}`), { code }) });
 }

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { transportFaultOf } from './faults';
 import type { SimulatorOptions } from './options';
 import { createSimulator, type Simulator } from './simulator';
 
@@ -37,7 +38,12 @@ export function startSimulator(options: StartSimulatorOptions = {}): Promise<Run
     // No createServer option is passed, so serve() builds a plain node:http Server.
     const server = serve(
       {
-        fetch: (request) => simulator.fetch(request),
+        fetch: async (request, env) => {
+          const response = await simulator.fetch(request);
+          // A transport fault drops the connection: the client sees a reset, never an answer.
+          if (transportFaultOf(response) !== undefined) env.incoming.socket.destroy();
+          return response;
+        },
         hostname: host,
         port,
         // Do not swap the process's global Request/Response: tests and the proxy share the process.
