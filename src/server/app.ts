@@ -13,20 +13,25 @@ import { parseCancelBody, readIdempotencyKey } from './parse-cancel-request';
 import { FixedWindowRateLimiter } from './rate-limit';
 import { assertDeclaredLengthWithin, readJsonBody } from './read-body';
 import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
-import { sessionKey, verifyPatientSession, type PatientIdentity } from './session';
+import { importSessionKey, verifyPatientSession, type PatientIdentity } from './session';
+import { createHeimWebhookHandler } from './webhooks';
 
 export type CancelHandler = (request: Request) => Promise<Response>;
 
 export function createCancelHandler(options: CancelHandlerOptions): CancelHandler {
   const resolved = resolveOptions(options);
-  const log = redactingLogger(resolved.logger ?? consoleJsonLogger, [resolved.heim.apiKey, resolved.sessionSecret ?? '']);
+  const log = redactingLogger(resolved.logger ?? consoleJsonLogger, [
+    resolved.heim.apiKey,
+    resolved.sessionSecret ?? '',
+    resolved.webhookSecret ?? '',
+  ]);
   const heim = createHeimClient(resolved.heim);
   const service = createCancellationService({ heim, options: resolved, log });
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
-  const key = resolved.sessionSecret === undefined ? undefined : sessionKey(resolved.sessionSecret);
+  const key = resolved.sessionSecret === undefined ? undefined : importSessionKey(resolved.sessionSecret);
 
   async function authenticate(request: Request): Promise<PatientIdentity> {
-    const identity = resolved.authenticate ? await resolved.authenticate(request) : await verifyPatientSession(request, key!);
+    const identity = resolved.authenticate ? await resolved.authenticate(request) : await verifyPatientSession(request, await key!);
     if (!identity) throw new ProxyError('unauthenticated');
     return identity;
   }
@@ -73,6 +78,19 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
 
   const methodNotAllowed = (allow: string) => () =>
     errorResponse('method_not_allowed', { headers: { allow } });
+
+  // Off unless a secret is configured: then the path is unknown (404) like any other.
+  if (resolved.webhookSecret !== undefined) {
+    const handleWebhook = createHeimWebhookHandler({
+      secret: resolved.webhookSecret,
+      refresh: (appointmentId) => service.refresh(appointmentId),
+      log,
+      now: resolved.now,
+    });
+    app.post('/webhooks/heim', (c) => handleWebhook(c.req.raw));
+    app.all('/webhooks/heim', methodNotAllowed('POST'));
+  }
+
   app.all('/healthz', methodNotAllowed('GET, HEAD'));
   app.all('/appointments/:appointmentId', methodNotAllowed('GET, HEAD'));
   app.all('/appointments/:appointmentId/cancellation', methodNotAllowed('GET, HEAD'));

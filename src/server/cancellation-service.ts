@@ -246,7 +246,24 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     }
   }
 
-  return { getAppointment, getCancellationStatus, cancel };
+  /**
+   * A Heim event said this appointment changed (webhooks.ts). The event itself is not trusted: Heim
+   * is read again, and a pending cancel it now shows cancelled is settled. Under the appointment's
+   * lock, so it never interleaves with a cancel deciding on the same appointment.
+   */
+  function refresh(appointmentId: string): Promise<'settled' | 'cancelled' | 'not_cancelled' | 'unavailable'> {
+    return locks.runExclusive(appointmentId, async () => {
+      const outcome = await heim.getCancellation(appointmentId);
+      if (outcome.kind === 'not_found') return 'not_cancelled';
+      if (outcome.kind !== 'ok') return 'unavailable';
+      const entry = pending.get(appointmentId);
+      if (!entry) return 'cancelled';
+      settlePending(appointmentId, entry, outcome.value);
+      return 'settled';
+    });
+  }
+
+  return { getAppointment, getCancellationStatus, cancel, refresh };
 }
 
 export type CancellationService = ReturnType<typeof createCancellationService>;

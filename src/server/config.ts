@@ -13,6 +13,7 @@ import {
   sessionSecretSchema,
   type CancelHandlerOptions,
 } from './options';
+import { webhookSecretSchema } from './webhook-assumptions';
 
 export class ConfigError extends Error {
   constructor(
@@ -48,6 +49,8 @@ const variables = {
   HEIM_API_URL: heimBaseUrlSchema,
   HEIM_API_KEY: heimApiKeySchema,
   PORTAL_SESSION_SECRET: sessionSecretSchema,
+  // Unset (or empty) turns the webhook route off.
+  HEIM_WEBHOOK_SECRET: webhookSecretSchema.optional(),
   ALLOWED_ORIGINS: z.string().transform(commaList).pipe(z.array(originSchema).min(1, 'must list at least one origin')).optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(3000),
@@ -78,6 +81,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySe
   const baseUrl = read(env, 'HEIM_API_URL');
   const apiKey = read(env, 'HEIM_API_KEY');
   const sessionSecret = read(env, 'PORTAL_SESSION_SECRET');
+  const webhookSecret = read(env, 'HEIM_WEBHOOK_SECRET');
   const allowedOrigins = read(env, 'ALLOWED_ORIGINS');
   const host = read(env, 'HOST');
   const port = read(env, 'PORT');
@@ -88,6 +92,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySe
   const options: CancelHandlerOptions = {
     heim: { baseUrl, apiKey, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
     sessionSecret,
+    ...(webhookSecret === undefined ? {} : { webhookSecret }),
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
     ...(chargeWindowHours === undefined ? {} : { chargeWindowHours }),
     ...(reasonCodes === undefined ? {} : { reasonCodes }),

@@ -13,6 +13,7 @@ import {
 } from '../core/reasons';
 import type { Logger } from './logger';
 import type { Authenticate } from './session';
+import { webhookSecretSchema } from './webhook-assumptions';
 
 export interface HeimOptions {
   /** Heim's base URL including `/v1`; `https:` unless the host is loopback. */
@@ -31,6 +32,11 @@ export interface CancelHandlerOptions {
   sessionSecret?: string;
   /** Reuse the portal's own session: return the patient's Heim id, or null when signed out. */
   authenticate?: Authenticate;
+  /**
+   * Verifies Heim's webhooks (Standard Webhooks, `whsec_` + base64 of at least 24 bytes) on
+   * `POST {basePath}/webhooks/heim`. Default unset: the route is off and answers 404 like any unknown path.
+   */
+  webhookSecret?: string;
   /** Origins allowed to POST. Default: the proxy's own origin. */
   allowedOrigins?: readonly string[];
   /** Hours before the ETA in which cancelling may be charged. Default 24. */
@@ -94,6 +100,7 @@ const optionsSchema = z.object({
     timeoutMs: z.number().int().min(100).max(120_000).default(8000),
   }),
   sessionSecret: sessionSecretSchema.optional(),
+  webhookSecret: webhookSecretSchema.optional(),
   allowedOrigins: z.array(originSchema).optional(),
   chargeWindowHours: z.number().positive().max(24 * 14).default(DEFAULT_CHARGE_WINDOW_HOURS),
   reasonCodes: reasonCodesSchema.default([...DEFAULT_PATIENT_REASON_CODES]),

@@ -20,6 +20,17 @@ export function sessionKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
 
+/** The key a verifier holds: the raw secret, or (faster, imported once) its WebCrypto HMAC key. */
+export type SessionVerifyKey = Uint8Array | CryptoKey;
+
+/**
+ * Imports the HMAC key once, so verifying a session does not import it again on every request.
+ * Works in browsers too.
+ */
+export function importSessionKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+}
+
 function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -40,7 +51,7 @@ function tokenFrom(request: Request): string | undefined {
 }
 
 /** Returns the patient, or null for a missing, expired, tampered or malformed session. */
-export async function verifyPatientSession(request: Request, key: Uint8Array): Promise<PatientIdentity | null> {
+export async function verifyPatientSession(request: Request, key: SessionVerifyKey): Promise<PatientIdentity | null> {
   const token = tokenFrom(request);
   if (!token) return null;
   try {

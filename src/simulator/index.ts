@@ -12,6 +12,9 @@ export { DEMO_PATIENTS, demoSeed } from './seed';
 export { FAULT_ROUTES } from './faults';
 export type { Fault, FaultRoute } from './faults';
 export { SimulatorStateError } from './store';
+export { signWebhook } from './webhook-sender';
+export type { SendWebhookOptions, WebhookDelivery, WebhookDeliveryStatus, WebhookTarget } from './webhook-sender';
+export type { HeimWebhookEvent, HeimWebhookEventType } from './webhook-assumptions';
 export type { LedgerEntry } from './ledger';
 export type {
   HeimAppointment,

@@ -8,6 +8,7 @@ import {
   type DuplicateCancelStatus,
 } from './heim-assumptions';
 import type { SeedAppointment } from './heim-types';
+import type { WebhookTarget } from './webhook-sender';
 
 /** The key the simulator accepts unless told otherwise. Test mode, like every key used in tests. */
 export const SIMULATOR_DEFAULT_API_KEY = 'test_simulator_key_0000000000';
@@ -29,6 +30,13 @@ export interface SimulatorOptions {
   duplicateCancelStatus?: DuplicateCancelStatus;
   /** Delay added to every `/v1` response, in ms; default 0. */
   latencyMs?: number;
+  /**
+   * Where to send signed `appointment.cancelled` events (on each cancel and each amendment).
+   * Default none: events are only recorded. Can be set later with `setWebhookTarget`.
+   */
+  webhook?: WebhookTarget;
+  /** Delays between delivery attempts of an event, in ms; default `[100, 500, 2500]` (4 attempts). */
+  webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface ResolvedOptions {
@@ -37,6 +45,8 @@ export interface ResolvedOptions {
   seed: 'demo' | 'none' | readonly SeedAppointment[];
   duplicateCancelStatus: DuplicateCancelStatus;
   latencyMs: number;
+  webhook: WebhookTarget | null;
+  webhookRetryDelaysMs: readonly number[] | undefined;
 }
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
@@ -65,5 +75,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     seed: options.seed ?? 'demo',
     duplicateCancelStatus,
     latencyMs,
+    // Checked by the webhook sender when the simulator is built.
+    webhook: options.webhook ?? null,
+    webhookRetryDelaysMs: options.webhookRetryDelaysMs,
   };
 }

@@ -14,6 +14,8 @@ import { errorResponse } from './responses';
 import { demoSeed } from './seed';
 import { AppointmentStore } from './store';
 import { answerUnmatched, answerV1, matchV1, type V1Match, type V1RequestContext } from './v1-routes';
+import { appointmentCancelledEvent, type HeimWebhookEvent } from './webhook-assumptions';
+import { WebhookSender, type SendWebhookOptions, type WebhookDelivery, type WebhookTarget } from './webhook-sender';
 import type { CancellingEntity, CausingEntity, ReasonCode } from '../core/reasons';
 
 export interface Simulator {
@@ -42,7 +44,21 @@ export interface Simulator {
   /** Queue a fault (see `faults.ts`); throws on a malformed one. */
   setFault(fault: Fault): void;
   clearFaults(): void;
-  /** Re-seed relative to `now()`, clear the ledger and the faults. */
+  /**
+   * Where signed `appointment.cancelled` events go (on each cancel and each amendment); null stops
+   * delivering (events are still recorded, as `not_sent`). Throws on a malformed URL or secret.
+   */
+  setWebhookTarget(target: WebhookTarget | null): void;
+  /** Every event and how its delivery went, in the order the events happened. Snapshots. */
+  readonly webhookDeliveries: readonly WebhookDelivery[];
+  /**
+   * Deliver one event now to the current target, e.g. a recorded one again (same `id`: a replay),
+   * out of order, or with an old `timestamp`. One attempt unless told. Resolves with its record.
+   */
+  sendWebhook(event: HeimWebhookEvent, options?: SendWebhookOptions): Promise<WebhookDelivery>;
+  /** Resolves once every delivery under way, retries included, has finished. */
+  flushWebhooks(): Promise<void>;
+  /** Re-seed relative to `now()`, clear the ledger, the faults and the recorded deliveries. */
   reset(): void;
 }
 
@@ -57,24 +73,41 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
   const store = new AppointmentStore(resolved.now);
   const ledger = new Ledger();
   const faults = new FaultQueue();
+  const webhooks = new WebhookSender({
+    target: resolved.webhook,
+    ...(resolved.webhookRetryDelaysMs === undefined ? {} : { retryDelaysMs: resolved.webhookRetryDelaysMs }),
+  });
 
   const loadSeed = (): void => {
     store.clear();
     for (const seed of seedFor(resolved)) store.add(seed);
   };
 
+  /**
+   * A route's answer, plus the `appointment.cancelled` event when this request is what cancelled
+   * the appointment (whatever a fault then answers: Heim did cancel).
+   */
+  function answerAndNotify(ctx: V1RequestContext, match: Extract<V1Match, { kind: 'route' }>): Response {
+    const { route, appointmentId } = match;
+    const wasCancelled = route === 'cancel' && store.getCancellation(appointmentId) !== undefined;
+    const response = answerV1(ctx, route, appointmentId);
+    const cancellation = route === 'cancel' && !wasCancelled ? store.getCancellation(appointmentId) : undefined;
+    if (cancellation !== undefined) webhooks.emit(appointmentCancelledEvent(cancellation, resolved.now()));
+    return response;
+  }
+
   /** The answer to an authenticated request on a known route, with any fault applied. */
   async function answerRoute(ctx: V1RequestContext, match: Extract<V1Match, { kind: 'route' }>): Promise<Response> {
     const fault = faults.take(match.route);
-    if (fault === undefined) return answerV1(ctx, match.route, match.appointmentId);
+    if (fault === undefined) return answerAndNotify(ctx, match);
     if (fault.commit && match.route === 'cancel') {
       // "Committed but the answer was bad": the state changes now, whatever is answered later.
-      const committed = answerV1(ctx, match.route, match.appointmentId);
+      const committed = answerAndNotify(ctx, match);
       await delay(fault.latencyMs);
       return faultResponse(fault) ?? committed;
     }
     await delay(fault.latencyMs);
-    return faultResponse(fault) ?? answerV1(ctx, match.route, match.appointmentId);
+    return faultResponse(fault) ?? answerAndNotify(ctx, match);
   }
 
   async function answerV1Request(request: Request, url: URL, body: string): Promise<Response> {
@@ -135,14 +168,26 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
     listAppointments: (filter) => store.list(filter),
     addAppointment: (seed) => store.add(seed),
     getCancellation: (appointmentId) => store.getCancellation(appointmentId),
-    amendCancellation: (appointmentId, patch) => store.amend(appointmentId, patch),
+    amendCancellation(appointmentId, patch) {
+      const amended = store.amend(appointmentId, patch);
+      // Known: every amendment by Heim Operations fires appointment.cancelled again.
+      webhooks.emit(appointmentCancelledEvent(amended, resolved.now()));
+      return amended;
+    },
     moveEta: (appointmentId, eta) => store.moveEta(appointmentId, eta),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    setWebhookTarget: (target) => webhooks.setTarget(target),
+    get webhookDeliveries() {
+      return webhooks.deliveries;
+    },
+    sendWebhook: (event, sendOptions) => webhooks.send(event, sendOptions),
+    flushWebhooks: () => webhooks.flush(),
     reset() {
       loadSeed();
       ledger.clear();
       faults.clear();
+      webhooks.clear();
     },
   };
 
