@@ -41,6 +41,10 @@ interface PendingCancel {
 
 const FINAL_ERROR_CODES: ReadonlySet<string> = new Set(['already_cancelled', 'not_cancellable']);
 
+const RECONCILE_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
+const RECONCILE_EVERY_MS = 5 * 60_000;
+const RECONCILE_GIVE_UP_MS = 24 * 3_600_000;
+
 function answer(status: number, body: unknown): StoredAnswer {
   return { status, body };
 }
@@ -223,6 +227,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       return errorAnswer('upstream_error');
     }
     pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge, heimAnswered: outcome.kind === 'failed' });
+    scheduleReconcile(appointmentId);
     log({ level: 'warn', event: 'cancel.pending_confirmation', appointmentId, outcome: outcome.kind });
     return answer(202, { status: 'pending_confirmation' });
   }
@@ -254,13 +259,42 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   function refresh(appointmentId: string): Promise<'settled' | 'cancelled' | 'not_cancelled' | 'unavailable'> {
     return locks.runExclusive(appointmentId, async () => {
       const outcome = await heim.getCancellation(appointmentId);
-      if (outcome.kind === 'not_found') return 'not_cancelled';
+      if (outcome.kind === 'not_found') {
+        const waiting = pending.get(appointmentId);
+        if (waiting?.heimAnswered) {
+          const appointment = await heim.getAppointment(appointmentId);
+          if (appointment.kind === 'ok') settleAsNotCancelled(appointmentId, waiting, 'not_found', appointment.value.status);
+        }
+        return 'not_cancelled';
+      }
       if (outcome.kind !== 'ok') return 'unavailable';
       const entry = pending.get(appointmentId);
       if (!entry) return 'cancelled';
       settlePending(appointmentId, entry, outcome.value);
       return 'settled';
     });
+  }
+
+  /**
+   * Keeps reconciling a pending attempt in the background, so it settles even if the patient closed
+   * the page and no webhook comes: Heim is read again after 1 s, 2 s, 5 s, 10 s, 30 s, 60 s, then
+   * every 5 minutes for a day. Timers are unref'd: they never keep a process alive.
+   */
+  function scheduleReconcile(appointmentId: string, attempt = 0): void {
+    const entry = pending.get(appointmentId);
+    if (!entry) return;
+    if (options.now() - entry.since > RECONCILE_GIVE_UP_MS) {
+      log({ level: 'warn', event: 'cancel.reconcile_gave_up', appointmentId });
+      return;
+    }
+    const timer = setTimeout(() => {
+      void refresh(appointmentId)
+        .catch(() => 'unavailable' as const)
+        .then(() => {
+          if (pending.get(appointmentId) === entry) scheduleReconcile(appointmentId, attempt + 1);
+        });
+    }, RECONCILE_DELAYS_MS[attempt] ?? RECONCILE_EVERY_MS);
+    (timer as { unref?: () => void }).unref?.();
   }
 
   return { getAppointment, getCancellationStatus, cancel, refresh };

@@ -122,3 +122,33 @@ describe('robustness', () => {
     );
   });
 });
+
+describe('background reconciliation', () => {
+  it('settles a lost answer on its own, with nobody polling', async () => {
+    await start({ heim: { timeoutMs: 100 } });
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 300, times: 1 });
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    // No client request from here on: the proxy reads Heim again by itself.
+    await vi.waitFor(() => expect(backend.logs.some((entry) => entry.event === 'cancel.reconciled' && entry.result === 'cancelled')).toBe(true), {
+      timeout: 4000,
+      interval: 100,
+    });
+    const reads = backend.simulator.ledger.filter((entry) => entry.method === 'GET' && entry.path.endsWith('/cancellation'));
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(posts()).toHaveLength(1);
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
+  });
+
+  it('settles an attempt Heim failed as not cancelled once its reads agree', async () => {
+    await start();
+    backend.simulator.setFault({ route: 'cancel', status: 503, times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 500, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    await vi.waitFor(() => expect(backend.logs.some((entry) => entry.event === 'cancel.reconciled' && entry.result === 'not_cancelled')).toBe(true), {
+      timeout: 4000,
+      interval: 100,
+    });
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+  });
+});
