@@ -22,6 +22,8 @@ export interface DemoServerOptions {
   heimBaseUrl: string;
   heimApiKey: string;
   sessionSecret: string;
+  /** Standard Webhooks secret shared with the simulator, so Heim's events reach the proxy. */
+  webhookSecret: string;
   /** Folder of the built page (vite build output). */
   staticRoot: string;
   logger?: Logger;
@@ -31,6 +33,7 @@ export function createDemoApp(options: DemoServerOptions): (request: Request) =>
   const proxy = createCancelHandler({
     heim: { baseUrl: options.heimBaseUrl, apiKey: options.heimApiKey },
     sessionSecret: options.sessionSecret,
+    webhookSecret: options.webhookSecret,
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const key = sessionKey(options.sessionSecret);

@@ -1,4 +1,5 @@
 /** Starts the simulator and the demo portal (with the proxy inside) and returns one URL. */
+import { randomBytes } from 'node:crypto';
 import { startProxyServer, silentLogger, type Logger } from '../server';
 import { startSimulator } from '../simulator';
 import { createDemoApp } from './demo-server';
@@ -24,7 +25,10 @@ function isAddressInUse(error: unknown): boolean {
 
 export async function startDemo(options: StartDemoOptions): Promise<RunningDemo> {
   const heim = await startSimulator({ apiKeys: [options.heimApiKey], host: '127.0.0.1', port: 0 });
+  // Made up at start like the other secrets: the simulator signs its events, the proxy verifies them.
+  const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const handler = createDemoApp({
+    webhookSecret,
     simulator: heim.simulator,
     heimBaseUrl: heim.baseUrl,
     heimApiKey: options.heimApiKey,
@@ -40,6 +44,7 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     // Someone else has the default port: take any free one rather than make the user choose.
     server = await startProxyServer(handler, { host: options.host, port: 0 });
   }
+  heim.simulator.setWebhookTarget({ url: `${server.origin}/api/webhooks/heim`, secret: webhookSecret });
   return {
     url: `${server.origin}/`,
     simulator: heim.simulator,

@@ -76,6 +76,13 @@ describe('a patient cancels from the demo portal with the keyboard only', () => 
     });
     expect(posts()[0]!.headers.authorization).toBe(E2E_HEIM_KEY);
     expect(demo.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+
+    // Heim's signed appointment.cancelled event reached the demo's proxy and was accepted (204).
+    await demo.simulator.flushWebhooks();
+    const delivered = demo.simulator.webhookDeliveries.filter(
+      (delivery) => delivery.event.type === 'appointment.cancelled' && delivery.event.data.appointmentId === 'apt_alice_3d',
+    );
+    expect(delivered.map((delivery) => delivery.status)).toEqual(['delivered']);
   });
 
   it('Escape keeps the appointment, returns focus to the trigger and sends nothing', async () => {
