@@ -1,7 +1,7 @@
 /**
  * The server side of `npm run bench:proxy`, one process per role so that nothing shares an event
  * loop with what is measured (in production Heim is another machine):
- *   `bench-servers.ts heim`               the simulator (20 ms latency), prints {heimOrigin, heimBaseUrl, heimKey}
+ *   `bench-servers.ts heim`               the simulator (BENCH_HEIM_LATENCY_MS, default 20 ms), prints {heimOrigin, heimBaseUrl, heimKey}
  *   `bench-servers.ts proxy <url> <key>`  the proxy in front of it, prints {proxyOrigin, sessionSecret}
  * Each prints one JSON line, then runs until killed.
  */
@@ -13,7 +13,7 @@ const [role, heimBaseUrl, heimKeyArg] = process.argv.slice(2);
 let close: () => Promise<unknown>;
 if (role === 'heim') {
   const heimKey = `test_bench_${randomBytes(6).toString('hex')}`;
-  const heim = await startSimulator({ apiKeys: [heimKey], latencyMs: 20 });
+  const heim = await startSimulator({ apiKeys: [heimKey], latencyMs: Number(process.env.BENCH_HEIM_LATENCY_MS ?? 20) });
   console.log(JSON.stringify({ heimOrigin: heim.origin, heimBaseUrl: heim.baseUrl, heimKey }));
   close = () => heim.close();
 } else if (role === 'proxy' && heimBaseUrl && heimKeyArg) {
