@@ -7,17 +7,26 @@ import { REASONS, type ReasonCode } from './reasons';
 
 export const DEFAULT_NOTE_MAX_LENGTH = 500;
 
-// C0/C1 controls, and the Unicode bidi embedding, override, isolate and mark characters.
-const CONTROL_OR_BIDI = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+// C0/C1 controls, the Unicode bidi embedding, override, isolate and mark characters, and unpaired
+// surrogates (not characters at all: JSON can carry them as escapes, no keyboard types them).
+const CONTROL_OR_BIDI = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
 
-/** Trim, turn line breaks and tabs into spaces, drop other control and bidi characters. */
+/**
+ * Trim, turn line breaks and tabs into spaces, drop other control and bidi characters. Cleaning a
+ * cleaned note changes nothing (the proxy checks the cleaned length, then composes from it).
+ */
 export function sanitizePatientNote(raw: string): string {
-  return raw
-    .normalize('NFC')
-    .replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ')
-    .replace(CONTROL_OR_BIDI, '')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  return (
+    raw
+      .normalize('NFC')
+      .replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ')
+      .replace(CONTROL_OR_BIDI, '')
+      .replace(/ {2,}/g, ' ')
+      .trim()
+      // Dropping a control can join a letter to a combining mark ("e\u0000\u0301" -> "e\u0301"):
+      // normalise again so the result is NFC, counts as the patient sees it, and is stable.
+      .normalize('NFC')
+  );
 }
 
 /** Length as a patient counts it: user-perceived characters are approximated by code points. */

@@ -43,12 +43,56 @@ export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES):
   }
 }
 
+const JSON_WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+
+/**
+ * Whether an object in a VALID JSON text names the same key twice (after unescaping, so
+ * `"reasonCode"` and `"reason\u0043ode"` are the same key). JSON.parse silently keeps the last
+ * one, so `{"reasonCode":"a","reasonCode":"b"}` could mean different things to different readers
+ * (a log, a WAF, a later parser): such a body is ambiguous and refused.
+ *
+ * Not a parser: JSON.parse has already accepted `text`, so this only walks its structure. A stack
+ * holds, per open container, the keys seen so far (objects) or null (arrays); a string is a key
+ * exactly when it sits directly in an object and the next non-whitespace character is `:`.
+ * Iterative, so deep nesting cannot overflow the call stack; linear in the length of the text.
+ */
+export function hasDuplicateJsonKey(text: string): boolean {
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (char === '{') open.push(new Set());
+    else if (char === '[') open.push(null);
+    else if (char === '}' || char === ']') open.pop();
+    else if (char === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (keys) {
+        let next = end + 1;
+        while (JSON_WHITESPACE.has(text[next]!)) next += 1;
+        if (text[next] === ':') {
+          const key = JSON.parse(text.slice(i, end + 1)) as string;
+          if (keys.has(key)) return true;
+          keys.add(key);
+        }
+      }
+      i = end;
+    }
+  }
+  return false;
+}
+
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const text = await readBodyText(request, maxBytes);
   if (text.trim() === '') throw new ProxyError('invalid_request', { message: 'The request body is empty: send a JSON object.' });
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ProxyError('invalid_request', { message: 'The request body is not valid JSON.' });
   }
+  if (hasDuplicateJsonKey(text)) {
+    throw new ProxyError('invalid_request', { message: 'The request body names a key twice: send each key once.' });
+  }
+  return value;
 }
