@@ -2,8 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY } from '../support/backend';
-import { confirmButton, openForm } from './support/flow-helpers';
+import { cancelAtHeimAsOrganisation, confirmButton, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
 
 afterEach(async () => {
@@ -115,18 +114,7 @@ describe('when it cannot be cancelled', () => {
     const { user, harness, dialog } = await openForm();
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
     // Someone else (another tab, the organisation) cancels straight at Heim meanwhile.
-    await harness.backend.simulator.fetch(
-      new Request(`${TEST_HEIM_BASE_URL}/appointments/apt_alice_3d/cancel`, {
-        method: 'POST',
-        headers: { authorization: TEST_HEIM_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          note: 'Cancelled by the organisation.',
-          causingEntity: 'organisation',
-          cancellingEntity: 'organisation',
-          reasonCode: 'organisation_cancelled',
-        }),
-      }),
-    );
+    await cancelAtHeimAsOrganisation(harness, 'apt_alice_3d');
     await user.click(confirmButton(dialog));
 
     expect(await within(dialog).findByRole('heading', { name: 'This appointment is already cancelled' })).toHaveFocus();

@@ -6,8 +6,7 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultMessages } from '../../src/index';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY } from '../support/backend';
-import { advanceInSteps, cancellationPolls, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
+import { advanceInSteps, cancelAtHeimAsOrganisation, cancellationPolls, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses } from './support/widget-harness';
 
 afterEach(async () => {
@@ -121,18 +120,7 @@ describe('pending confirmation', () => {
     harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: PENDING });
-    await harness.backend.simulator.fetch(
-      new Request(`${TEST_HEIM_BASE_URL}/appointments/apt_alice_3d/cancel`, {
-        method: 'POST',
-        headers: { authorization: TEST_HEIM_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          note: 'Cancelled by the organisation.',
-          causingEntity: 'organisation',
-          cancellingEntity: 'organisation',
-          reasonCode: 'organisation_cancelled',
-        }),
-      }),
-    );
+    await cancelAtHeimAsOrganisation(harness, 'apt_alice_3d');
 
     await advanceInSteps(2_500);
     expect(await within(dialog).findByRole('heading', { name: 'This appointment is already cancelled' })).toHaveFocus();

@@ -5,8 +5,7 @@
 import { act, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cancelAppointmentKeys, defaultMessages } from '../../src/index';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY } from '../support/backend';
-import { confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
+import { cancelAtHeimAsOrganisation, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, type WidgetHarness } from './support/widget-harness';
 
 afterEach(async () => {
@@ -15,20 +14,6 @@ afterEach(async () => {
 });
 
 /** Someone else (the organisation) cancels straight at Heim. */
-async function cancelAtHeimAsOrganisation(harness: WidgetHarness, appointmentId: string): Promise<void> {
-  await harness.backend.simulator.fetch(
-    new Request(`${TEST_HEIM_BASE_URL}/appointments/${appointmentId}/cancel`, {
-      method: 'POST',
-      headers: { authorization: TEST_HEIM_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        note: 'Cancelled by the organisation.',
-        causingEntity: 'organisation',
-        cancellingEntity: 'organisation',
-        reasonCode: 'organisation_cancelled',
-      }),
-    }),
-  );
-}
 
 const CANNOT_SAY_NOT_CANCELLED = /not been cancelled|was not cancelled|wasn't cancelled/;
 

@@ -6,8 +6,7 @@ import { act, within } from '@testing-library/react';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cancelAppointmentKeys, defaultMessages } from '../../src/index';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY } from '../support/backend';
-import { advanceInSteps, confirmButton, openForm } from './support/flow-helpers';
+import { advanceInSteps, cancelAtHeimAsOrganisation, confirmButton, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, TIME } from './support/widget-harness';
 
 afterEach(async () => {
@@ -86,18 +85,7 @@ describe('refusals of the proxy', () => {
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: 3 } } });
     const { user, harness, dialog } = await openForm({ props: { queryClient } });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    await harness.backend.simulator.fetch(
-      new Request(`${TEST_HEIM_BASE_URL}/appointments/apt_alice_3d/cancel`, {
-        method: 'POST',
-        headers: { authorization: TEST_HEIM_KEY, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          note: 'Cancelled by the organisation.',
-          causingEntity: 'organisation',
-          cancellingEntity: 'organisation',
-          reasonCode: 'organisation_cancelled',
-        }),
-      }),
-    );
+    await cancelAtHeimAsOrganisation(harness, 'apt_alice_3d');
     await user.click(confirmButton(dialog));
     await advanceInSteps(10_000);
     expect(within(dialog).getByRole('heading', { name: 'This appointment is already cancelled' })).toBeInTheDocument();

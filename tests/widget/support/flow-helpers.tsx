@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { vi } from 'vitest';
 import { CancelAppointmentButton } from '../../../src/index';
 import type { CancelAppointmentButtonProps, CancelledResult } from '../../../src/index';
-import type { TestBackendOptions } from '../../support/backend';
+import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, type TestBackendOptions } from '../../support/backend';
 import { createWidgetHarness, type WidgetHarness } from './widget-harness';
 
 export interface OpenOptions {
@@ -67,4 +67,20 @@ export function idempotencyKeys(harness: WidgetHarness): string[] {
 /** The widget's polls of the cancellation status so far. */
 export function cancellationPolls(harness: WidgetHarness) {
   return harness.requests.filter((request) => request.url.endsWith('/cancellation'));
+}
+
+/** Someone else (the organisation, another system) cancels straight at Heim, behind the widget's back. */
+export async function cancelAtHeimAsOrganisation(harness: WidgetHarness, appointmentId: string): Promise<void> {
+  await harness.backend.simulator.fetch(
+    new Request(`${TEST_HEIM_BASE_URL}/appointments/${appointmentId}/cancel`, {
+      method: 'POST',
+      headers: { authorization: TEST_HEIM_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        note: 'Cancelled by the organisation.',
+        causingEntity: 'organisation',
+        cancellingEntity: 'organisation',
+        reasonCode: 'organisation_cancelled',
+      }),
+    }),
+  );
 }
