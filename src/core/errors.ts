@@ -41,7 +41,3 @@ export const ERROR_CODES = {
 export type ErrorCode = keyof typeof ERROR_CODES;
 
 export const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
-
-export function statusForError(code: ErrorCode): number {
-  return ERROR_CODES[code].status;
-}

@@ -38,7 +38,7 @@ export {
   isAppointmentId,
   isIdempotencyKey,
 } from './ids';
-export { ERROR_CODES, ERROR_CODE_LIST, statusForError } from './errors';
+export { ERROR_CODES, ERROR_CODE_LIST } from './errors';
 export type { ErrorCode } from './errors';
 export {
   NOTE_HARD_MAX_LENGTH,
