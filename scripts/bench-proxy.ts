@@ -2,11 +2,15 @@
  * `npm run bench:proxy`: the proxy under load on loopback, against the simulator at a fixed 20 ms
  * latency. A benchmark, not a test: it prints figures and exits 0 unless something is broken.
  *
- * 1. Latency at a fixed 200 requests per second, reading an appointment directly from the
- *    simulator and through the proxy, in the same run: what the proxy adds. autocannon (in its own
- *    process) generates 150 req/s and counts throughput and errors; a probe sends the other
- *    50 req/s and times each answer itself, because autocannon's own latency figures are wrong when
- *    it paces requests (seen here: a 1 ms minimum against a server that waits 20 ms every time).
+ * 1. Latency at a fixed 200 requests per second through the proxy, and what the proxy adds. Two
+ *    probes run side by side, tick for tick, while autocannon (in its own process) sends the rest
+ *    of the load through the proxy: one reads an appointment through the proxy, the other reads
+ *    the same appointment from the simulator directly. Both see the same machine at the same
+ *    moment, so "added" compares like with like (two phases one after the other did not: on a
+ *    2-core machine the second phase ran beside two busy servers and the first beside one).
+ *    The probes time each answer themselves, because autocannon's own latency figures are wrong
+ *    when it paces requests (seen here: a 1 ms minimum against a server that waits 20 ms).
+ *    A first phase also times the simulator alone under the same 200 req/s, for reference.
  *    BENCH_DURATION_S (default 10) and BENCH_HEIM_LATENCY_MS (default 20) change the run.
  * 2. The ledger check: 100 appointments × 10 concurrent confirms each must give exactly 100
  *    upstream POSTs, none lost, none duplicated.
@@ -54,9 +58,17 @@ interface Probe {
   errors: number;
 }
 
-/** Open-loop probe: starts a request every 1000/rate ms whatever the previous did, and times each. */
-async function probe(url: string, headers: Record<string, string>, rate: number, seconds: number): Promise<Probe> {
-  const result: Probe = { latencies: [], errors: 0 };
+interface Target {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+}
+
+/**
+ * Open-loop probe: every 1000/rate ms it sends one request to each target at the same instant,
+ * whatever the previous ones did, and times each answer.
+ */
+async function probe(targets: readonly Target[], rate: number, seconds: number): Promise<Probe[]> {
+  const results: Probe[] = targets.map(() => ({ latencies: [], errors: 0 }));
   const inFlight: Promise<void>[] = [];
   const total = rate * seconds;
   const started = performance.now();
@@ -64,46 +76,56 @@ async function probe(url: string, headers: Record<string, string>, rate: number,
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const sent = performance.now();
-    inFlight.push(
-      fetch(url, { headers })
-        .then(async (response) => {
-          await response.arrayBuffer();
-          if (response.status !== 200) result.errors += 1;
-          result.latencies.push(performance.now() - sent);
-        })
-        .catch(() => {
-          result.errors += 1;
-        }),
-    );
+    targets.forEach((target, t) => {
+      const result = results[t]!;
+      const sent = performance.now();
+      inFlight.push(
+        fetch(target.url, { headers: target.headers })
+          .then(async (response) => {
+            await response.arrayBuffer();
+            if (response.status !== 200) result.errors += 1;
+            result.latencies.push(performance.now() - sent);
+          })
+          .catch(() => {
+            result.errors += 1;
+          }),
+      );
+    });
   }
   await Promise.all(inFlight);
-  return result;
+  return results;
 }
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-async function measure(url: string, headers: Record<string, string>) {
-  const [load, timed] = await Promise.all([
-    run({ url, headers, connections: CONNECTIONS, duration: DURATION_S, overallRate: RATE - PROBE_RATE }),
-    probe(url, headers, PROBE_RATE, DURATION_S),
-  ]);
+function summarise(timed: Probe, loadRps: number, loadErrors: number) {
   const sorted = [...timed.latencies].sort((a, b) => a - b);
   return {
-    rps: load.requests.average + timed.latencies.length / DURATION_S,
+    rps: loadRps + timed.latencies.length / DURATION_S,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     samples: sorted.length,
-    errors: load.errors + load.timeouts + load.non2xx + timed.errors,
+    errors: loadErrors + timed.errors,
   };
 }
 
-type Measure = Awaited<ReturnType<typeof measure>>;
+/** autocannon sends `RATE - PROBE_RATE` req/s to `load`; the probes time each target at PROBE_RATE. */
+async function measure(load: Target, timedTargets: readonly Target[]) {
+  const [loadResult, timed] = await Promise.all([
+    run({ ...load, connections: CONNECTIONS, duration: DURATION_S, overallRate: RATE - PROBE_RATE }),
+    probe(timedTargets, PROBE_RATE, DURATION_S),
+  ]);
+  const loadErrors = loadResult.errors + loadResult.timeouts + loadResult.non2xx;
+  // The first target is the one under load: it carries autocannon's requests and errors too.
+  return timed.map((t, i) => (i === 0 ? summarise(t, loadResult.requests.average, loadErrors) : summarise(t, 0, 0)));
+}
+
+type Measure = ReturnType<typeof summarise>;
 
 function line(label: string, m: Measure): string {
-  return `${label.padEnd(32)} ${m.rps.toFixed(0).padStart(4)} req/s   p50 ${m.p50.toFixed(1).padStart(5)} ms   p99 ${m.p99.toFixed(1).padStart(5)} ms   (${m.samples} timed)   errors ${m.errors}`;
+  return `${label.padEnd(36)} ${m.rps.toFixed(0).padStart(4)} req/s   p50 ${m.p50.toFixed(1).padStart(5)} ms   p99 ${m.p99.toFixed(1).padStart(5)} ms   (${m.samples} timed)   errors ${m.errors}`;
 }
 
 /** Starts `scripts/bench-servers.ts <args>` and reads the JSON line it prints. */
@@ -145,13 +167,16 @@ async function main(): Promise<void> {
   await run({ ...common, duration: 2, url: `${heim.baseUrl}/appointments/apt_alice_3d`, headers: { authorization: HEIM_KEY } });
   await run({ ...common, duration: 2, url: `${proxy.origin}/api/appointments/apt_alice_3d`, headers: { authorization: `Bearer ${token}` } });
 
-  const direct = await measure(`${heim.baseUrl}/appointments/apt_alice_3d`, { authorization: HEIM_KEY });
-  const viaProxy = await measure(`${proxy.origin}/api/appointments/apt_alice_3d`, { authorization: `Bearer ${token}` });
-  console.log(line('Heim simulator directly (GET)', direct));
-  console.log(line('Through the proxy (GET)', viaProxy));
+  const directTarget: Target = { url: `${heim.baseUrl}/appointments/apt_alice_3d`, headers: { authorization: HEIM_KEY } };
+  const proxyTarget: Target = { url: `${proxy.origin}/api/appointments/apt_alice_3d`, headers: { authorization: `Bearer ${token}` } };
+  const [alone] = await measure(directTarget, [directTarget]);
+  const [viaProxy, direct] = await measure(proxyTarget, [proxyTarget, directTarget]);
+  console.log(line('Simulator alone, 200 req/s (GET)', alone!));
+  console.log(line('Through the proxy, 200 req/s (GET)', viaProxy!));
+  console.log(line('  the simulator directly, same ticks', direct!));
   console.log(
-    `\nLatency the proxy adds: p50 ${(viaProxy.p50 - direct.p50).toFixed(1)} ms, p99 ${(viaProxy.p99 - direct.p99).toFixed(1)} ms` +
-      ` (target: p99 within 10 ms, zero errors)`,
+    `\nLatency the proxy adds: p50 ${(viaProxy!.p50 - direct!.p50).toFixed(1)} ms, p99 ${(viaProxy!.p99 - direct!.p99).toFixed(1)} ms` +
+      ` (target: p99 within 10 ms, zero errors; errors through the proxy: ${viaProxy!.errors})`,
   );
 
   // Ledger check: 100 appointments, each confirmed 10 times at once (10 tabs), one patient each.
