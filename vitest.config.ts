@@ -20,11 +20,22 @@ function systemChromium(): string | undefined {
 }
 const chromiumPath = systemChromium();
 
-// Five projects: pure/server code in Node, the widget in jsdom, the proxy against the simulator
-// over real loopback HTTP, real Chromium driving the demo, and every Storybook story as a test in
-// real Chromium (system Chromium: never a downloaded browser). `npm test` runs them all.
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Six projects: pure/server code in Node, the widget in jsdom, the proxy against the simulator
+// over real loopback HTTP, real Chromium driving the demo, the packed package (tests/package), and
+// every Storybook story as a test in real Chromium (system Chromium: never a downloaded browser).
+// `npm test` runs them all.
 export default defineConfig({
   plugins: [react()],
+  // The examples import the package by its published names (tsconfig.json "paths" has the same).
+  resolve: {
+    alias: [
+      { find: /^heim-cancel\/server$/, replacement: source('./src/server/index.ts') },
+      { find: /^heim-cancel\/simulator$/, replacement: source('./src/simulator/index.ts') },
+      { find: /^heim-cancel$/, replacement: source('./src/index.ts') },
+    ],
+  },
   test: {
     globals: true,
     projects: [
@@ -56,7 +67,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
-          include: ['tests/integration/**/*.test.ts'],
+          include: ['tests/integration/**/*.test.ts', 'tests/examples/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },
@@ -68,6 +79,19 @@ export default defineConfig({
           include: ['tests/e2e/**/*.test.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The published package: build + pack once (global setup), then the tarball's contents,
+          // SSR of the widget in Node, and throwaway consumer apps on React 19 and 18 in Chromium.
+          name: 'package',
+          environment: 'node',
+          include: ['tests/package/**/*.test.{ts,tsx}'],
+          globalSetup: ['tests/package/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

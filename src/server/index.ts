@@ -16,4 +16,6 @@ export type { Authenticate, PatientIdentity, CreatePatientSessionOptions } from 
 export { consoleJsonLogger, silentLogger } from './logger';
 export type { Logger, LogEntry, LogLevel } from './logger';
 export { startProxyServer } from './serve';
+export { toNodeListener } from './node-listener';
+export type { NodeRequestListener } from './node-listener';
 export type { RunningProxyServer } from './serve';
