@@ -5,6 +5,7 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import {
   clearedSessionCookie,
   createCancelHandler,
@@ -28,6 +29,20 @@ export interface DemoServerOptions {
   staticRoot: string;
   logger?: Logger;
 }
+
+/** Same-origin everything; no inline script or style, no eval, no framing, no plugins. */
+export const DEMO_PAGE_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
 
 export function createDemoApp(options: DemoServerOptions): (request: Request) => Promise<Response> {
   const proxy = createCancelHandler({
@@ -84,6 +99,10 @@ export function createDemoApp(options: DemoServerOptions): (request: Request) =>
     return c.body(null, 204);
   });
 
+  // The page is served as a careful portal would serve it: a strict Content-Security-Policy with no
+  // 'unsafe-inline' anywhere, which also proves the widget injects no styles or scripts at run time
+  // (tests/e2e/demo-csp.test.ts). Registered after /api and /demo, whose handlers answer first.
+  app.use('/*', secureHeaders({ contentSecurityPolicy: DEMO_PAGE_CSP, crossOriginEmbedderPolicy: false }));
   app.use('/*', serveStatic({ root: options.staticRoot }));
   app.get('*', serveStatic({ root: options.staticRoot, path: 'index.html' }));
 

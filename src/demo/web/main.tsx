@@ -1,3 +1,5 @@
+// First, before any module builds a zod schema (see the file).
+import './configure-zod';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
