@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
+import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect';
 
 export interface UseNativeDialogOptions {
   readonly dialogRef: RefObject<HTMLDialogElement | null>;
@@ -22,7 +23,7 @@ export function useNativeDialog({ dialogRef, open, onRequestClose, onClosed, ini
   latest.current = { open, onRequestClose, onClosed };
 
   // Layout effect: open before paint, so the patient never sees a half-open, non-modal frame.
-  useLayoutEffect(() => {
+  useIsomorphicLayoutEffect(() => {
     const dialog = dialogRef.current;
     if (dialog === null) return;
     if (open && !dialog.open) {

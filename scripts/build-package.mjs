@@ -1,0 +1,41 @@
+// `npm run build` (also npm's `prepack`): the published package in dist/lib, from
+// vite.lib.config.ts in two passes (the browser widget, then the Node proxy and simulator).
+// dist/demo and dist/storybook are other builds' and are left alone.
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = fileURLToPath(new URL('../dist/lib/', import.meta.url));
+const configFile = fileURLToPath(new URL('../vite.lib.config.ts', import.meta.url));
+
+const fail = (message) => {
+  console.error(`build-package: ${message}`);
+  process.exit(1);
+};
+
+// vite.lib.config.ts treats zod calls as pure in the widget build; one made for its effect would vanish.
+for (const folder of ['src/widget', 'src/core']) {
+  for (const file of readdirSync(join(root, folder), { recursive: true })) {
+    if (/\.tsx?$/.test(file) && /\bz\.config\(/.test(readFileSync(join(root, folder, file), 'utf8'))) {
+      fail(`${folder}/${file} calls z.config(): the widget build would drop it; configure zod in the host app`);
+    }
+  }
+}
+
+const started = Date.now();
+rmSync(outDir, { recursive: true, force: true });
+for (const mode of ['widget', 'node']) {
+  await build({ root, configFile, mode, logLevel: 'warn' });
+}
+
+// npm marks bins executable on install; this keeps `node_modules/.bin`-less runs of dist working too.
+const bin = `${outDir}server/bin.js`;
+chmodSync(bin, 0o755);
+
+// Cheap guards on what the bundler might silently drop; tests/package checks the packed result too.
+if (!/^["']use client["'];/.test(readFileSync(`${outDir}index.js`, 'utf8'))) fail("dist/lib/index.js lost its 'use client' directive");
+if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) fail('dist/lib/server/bin.js lost its shebang');
+
+console.log(`build-package: dist/lib in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,162 @@
+/**
+ * A throwaway portal that installs the packed tarball the way a customer would: a Vite React app
+ * (built, then served next to the proxy), a plain Node SSR script, and a Node server that mounts
+ * `heim-cancel/server` in front of `heim-cancel/simulator`. Everything it imports comes from the
+ * installed package by its published names; nothing reaches into this repository's source.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { run } from './support';
+
+/** The React line under test and the matching type packages. */
+export interface ReactLine {
+  react: string;
+  types: { react: string; reactDom: string };
+}
+
+export const REACT_19: ReactLine = { react: '19.3.1', types: { react: '19.3.0', reactDom: '19.3.0' } };
+export const REACT_18: ReactLine = { react: '18.3.1', types: { react: '18.3.31', reactDom: '18.3.7' } };
+
+/** Exactly the versions this repository develops against (package.json devDependencies). */
+export interface RepoVersions {
+  '@tanstack/react-query': string;
+  'react-hook-form': string;
+  zod: string;
+  vite: string;
+  '@vitejs/plugin-react': string;
+  typescript: string;
+}
+
+export const APPOINTMENT_ID = 'apt_bilal_3d';
+export const PATIENT_ID = 'p_demo_bilal';
+
+const FILES: Record<string, string> = {
+  'index.html': `<!doctype html>
+<html lang="en">
+  <head><meta charset="utf-8" /><link rel="icon" href="data:," /><title>Consumer portal</title></head>
+  <body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body>
+</html>
+`,
+  'vite.config.js': `import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+export default defineConfig({ plugins: [react()], logLevel: 'warn' });
+`,
+  // As Vite's React template has it (vite/client types the CSS import), but with skipLibCheck off:
+  // the package's own declarations are compiled as strictly as the portal's code.
+  'tsconfig.json': JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        jsx: 'react-jsx',
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: ['vite/client'],
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  ),
+  'src/main.tsx': `import { version } from 'react';
+import { createRoot } from 'react-dom/client';
+import { CancelAppointmentButton, type CancelledResult } from 'heim-cancel';
+import 'heim-cancel/styles.css';
+
+const appointmentId = new URLSearchParams(location.search).get('appointment') ?? '';
+const onCancelled = (result: CancelledResult) => {
+  document.body.dataset.cancelled = result.appointmentId;
+};
+
+createRoot(document.getElementById('root')!).render(
+  <main>
+    <h1>Consumer portal</h1>
+    <p data-testid="react-version">{version}</p>
+    <CancelAppointmentButton appointmentId={appointmentId} onCancelled={onCancelled} />
+  </main>,
+);
+`,
+  // Plain Node, no DOM: window or document touched at import or render time would throw.
+  'ssr.mjs': `import { createElement } from 'react';
+import { version } from 'react';
+import { renderToString } from 'react-dom/server';
+
+const consoleErrors = [];
+console.error = (...args) => consoleErrors.push(args.map(String).join(' '));
+const { CancelAppointmentButton, CancelAppointmentProvider } = await import('heim-cancel');
+const html = renderToString(
+  createElement(CancelAppointmentProvider, { apiBaseUrl: '/api' }, createElement(CancelAppointmentButton, { appointmentId: 'apt_ssr' })),
+);
+process.stdout.write(JSON.stringify({ react: version, html, consoleErrors, window: typeof window, document: typeof document }));
+`,
+  // The portal's server: the built page, the proxy at /api, the simulator standing in for Heim.
+  'serve.mjs': `import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { createCancelHandler, createPatientSession, startProxyServer } from 'heim-cancel/server';
+import { SIMULATOR_DEFAULT_API_KEY, startSimulator } from 'heim-cancel/simulator';
+
+const secret = process.env.PORTAL_SESSION_SECRET;
+const heim = await startSimulator();
+const proxy = createCancelHandler({ heim: { baseUrl: heim.baseUrl, apiKey: SIMULATOR_DEFAULT_API_KEY }, sessionSecret: secret });
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+const site = await startProxyServer(
+  async (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith('/api/')) return proxy(request);
+    if (pathname === '/_ledger') return Response.json(heim.simulator.ledger.map(({ method, path, status }) => ({ method, path, status })));
+    const file = pathname === '/' ? 'index.html' : pathname.slice(1);
+    try {
+      const body = await readFile(join('dist', file));
+      return new Response(body, { headers: { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  },
+  { host: '127.0.0.1', port: 0 },
+);
+const token = await createPatientSession({ secret, patientId: process.env.PATIENT_ID, expiresInSeconds: 3600 });
+console.log(JSON.stringify({ origin: site.origin, heimBaseUrl: heim.baseUrl, heimApiKey: SIMULATOR_DEFAULT_API_KEY, token }));
+process.once('SIGTERM', () => {
+  void Promise.all([site.close(), heim.close()]).then(() => process.exit(0));
+});
+`,
+};
+
+/** Creates the app in a fresh temporary folder and installs it; returns the folder. */
+export async function createConsumerApp(tarball: string, line: ReactLine, versions: RepoVersions): Promise<string> {
+  const folder = mkdtempSync(join(tmpdir(), `heim-cancel-consumer-react${line.react.split('.')[0]}-`));
+  const manifest = {
+    name: 'heim-cancel-consumer',
+    private: true,
+    type: 'module',
+    dependencies: {
+      'heim-cancel': `file:${tarball}`,
+      react: line.react,
+      'react-dom': line.react,
+      '@tanstack/react-query': versions['@tanstack/react-query'],
+      'react-hook-form': versions['react-hook-form'],
+      zod: versions.zod,
+    },
+    devDependencies: {
+      vite: versions.vite,
+      '@vitejs/plugin-react': versions['@vitejs/plugin-react'],
+      typescript: versions.typescript,
+      '@types/react': line.types.react,
+      '@types/react-dom': line.types.reactDom,
+    },
+  };
+  writeFileSync(join(folder, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const [path, content] of Object.entries(FILES)) {
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileSync(join(folder, path), content);
+  }
+  // The npm cache is warm on this machine; CI reaches the registry. Scripts are not needed.
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error'], { cwd: folder, timeoutMs: 150_000 });
+  return folder;
+}
