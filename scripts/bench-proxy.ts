@@ -1,19 +1,22 @@
 /**
  * `npm run bench:proxy`: the proxy under load on loopback, against the simulator at a fixed 20 ms
  * latency. A benchmark, not a test: it prints figures and exits 0 unless something is broken.
+ * The simulator, the proxy and the load each run in a process of their own.
  *
- * 1. Latency at a fixed 200 requests per second through the proxy, and what the proxy adds. Two
- *    probes run side by side, tick for tick, while autocannon (in its own process) sends the rest
- *    of the load through the proxy: one reads an appointment through the proxy, the other reads
- *    the same appointment from the simulator directly. Both see the same machine at the same
- *    moment, so "added" compares like with like (two phases one after the other did not: on a
- *    2-core machine the second phase ran beside two busy servers and the first beside one).
- *    The probes time each answer themselves, because autocannon's own latency figures are wrong
- *    when it paces requests (seen here: a 1 ms minimum against a server that waits 20 ms).
- *    A first phase also times the simulator alone under the same 200 req/s, for reference.
- *    BENCH_DURATION_S (default 10) and BENCH_HEIM_LATENCY_MS (default 20) change the run.
- * 2. The ledger check: 100 appointments × 10 concurrent confirms each must give exactly 100
+ * 1. Latency at 200 requests per second, evenly paced, and what the proxy adds. An open-loop
+ *    pacer starts a request through the proxy every 5 ms whatever the earlier ones did, and on
+ *    every fourth tick also one straight to the simulator, so the direct baseline is timed on the
+ *    same ticks, on the same machine at the same moment ("added" compares like with like).
+ *    autocannon is not the pacer here: its `-R` gives each connection a quota per second and sends
+ *    it as fast as it can at the start of each second, so "200 req/s" over 20 connections was in
+ *    fact a burst at about 900 req/s for 160 ms, then silence, and its latency figures under `-R`
+ *    are wrong besides (a 1 ms minimum against a server that waits 20 ms).
+ * 2. Throughput: autocannon, closed loop, 20 connections, no pacing: how many requests per second
+ *    the proxy sustains and its latency there, beside the simulator alone.
+ * 3. The ledger check: 100 appointments × 10 concurrent confirms each must give exactly 100
  *    upstream POSTs, none lost, none duplicated.
+ *
+ * BENCH_DURATION_S (default 10) and BENCH_HEIM_LATENCY_MS (default 20) change the run.
  */
 import type autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -23,7 +26,8 @@ import { createPatientSession } from '../src/server';
 import type { LedgerEntry, SeedAppointment } from '../src/simulator';
 
 const RATE = 200;
-const PROBE_RATE = 50;
+/** One direct request to the simulator every this many ticks, for the baseline. */
+const DIRECT_EVERY = 4;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 20;
 
@@ -35,8 +39,8 @@ const AUTOCANNON_BIN = fileURLToPath(new URL('../node_modules/autocannon/autocan
  * autocannon in a process of its own (its CLI, --json), so the load it generates does not share an
  * event loop with the probe that times the answers.
  */
-function run(options: { url: string; headers: Record<string, string>; connections: number; duration: number; overallRate: number }): Promise<Result> {
-  const args = [AUTOCANNON_BIN, '--json', '-c', String(options.connections), '-d', String(options.duration), '-R', String(options.overallRate)];
+function run(options: { url: string; headers: Record<string, string>; connections: number; duration: number }): Promise<Result> {
+  const args = [AUTOCANNON_BIN, '--json', '-c', String(options.connections), '-d', String(options.duration)];
   for (const [name, value] of Object.entries(options.headers)) args.push('-H', `${name}=${value}`);
   args.push(options.url);
   return new Promise((resolve, reject) => {
@@ -64,10 +68,10 @@ interface Target {
 }
 
 /**
- * Open-loop probe: every 1000/rate ms it sends one request to each target at the same instant,
- * whatever the previous ones did, and times each answer.
+ * Open-loop pacer: tick i starts at `i * 1000 / rate` ms whatever earlier requests did, and sends
+ * one request to each target whose `every` divides i. Each answer is timed from its own start.
  */
-async function probe(targets: readonly Target[], rate: number, seconds: number): Promise<Probe[]> {
+async function probe(targets: readonly (Target & { every: number })[], rate: number, seconds: number): Promise<Probe[]> {
   const results: Probe[] = targets.map(() => ({ latencies: [], errors: 0 }));
   const inFlight: Promise<void>[] = [];
   const total = rate * seconds;
@@ -77,6 +81,7 @@ async function probe(targets: readonly Target[], rate: number, seconds: number):
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     targets.forEach((target, t) => {
+      if (i % target.every !== 0) return;
       const result = results[t]!;
       const sent = performance.now();
       inFlight.push(
@@ -100,32 +105,31 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-function summarise(timed: Probe, loadRps: number, loadErrors: number) {
-  const sorted = [...timed.latencies].sort((a, b) => a - b);
+function summarise(timed: Probe) {
+  const sorted = [...timed.latencies].sort((x, y) => x - y);
   return {
-    rps: loadRps + timed.latencies.length / DURATION_S,
+    rps: sorted.length / DURATION_S,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     samples: sorted.length,
-    errors: loadErrors + timed.errors,
+    errors: timed.errors,
   };
 }
 
-/** autocannon sends `RATE - PROBE_RATE` req/s to `load`; the probes time each target at PROBE_RATE. */
-async function measure(load: Target, timedTargets: readonly Target[]) {
-  const [loadResult, timed] = await Promise.all([
-    run({ ...load, connections: CONNECTIONS, duration: DURATION_S, overallRate: RATE - PROBE_RATE }),
-    probe(timedTargets, PROBE_RATE, DURATION_S),
-  ]);
-  const loadErrors = loadResult.errors + loadResult.timeouts + loadResult.non2xx;
-  // The first target is the one under load: it carries autocannon's requests and errors too.
-  return timed.map((t, i) => (i === 0 ? summarise(t, loadResult.requests.average, loadErrors) : summarise(t, 0, 0)));
+function summariseLoad(result: Result) {
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    samples: result.requests.total,
+    errors: result.errors + result.timeouts + result.non2xx,
+  };
 }
 
 type Measure = ReturnType<typeof summarise>;
 
 function line(label: string, m: Measure): string {
-  return `${label.padEnd(36)} ${m.rps.toFixed(0).padStart(4)} req/s   p50 ${m.p50.toFixed(1).padStart(5)} ms   p99 ${m.p99.toFixed(1).padStart(5)} ms   (${m.samples} timed)   errors ${m.errors}`;
+  return `${label.padEnd(40)} ${m.rps.toFixed(0).padStart(5)} req/s   p50 ${m.p50.toFixed(1).padStart(5)} ms   p99 ${m.p99.toFixed(1).padStart(5)} ms   (${m.samples} requests)   errors ${m.errors}`;
 }
 
 /** Starts `scripts/bench-servers.ts <args>` and reads the JSON line it prints. */
@@ -159,25 +163,28 @@ async function main(): Promise<void> {
   const token = await createPatientSession({ secret: SESSION_SECRET, patientId: 'p_demo_alice', expiresInSeconds: 3600 });
 
   console.log(
-    `Proxy benchmark on loopback: simulator latency 20 ms, ${RATE} req/s for ${DURATION_S} s, ${CONNECTIONS} connections;` +
-      ` simulator, proxy and load generator in three processes\n`,
+    `Proxy benchmark on loopback: simulator latency ${process.env.BENCH_HEIM_LATENCY_MS ?? 20} ms, ${DURATION_S} s per phase;` +
+      ` simulator, proxy and load in three processes\n`,
   );
-  const common = { connections: CONNECTIONS, duration: DURATION_S, overallRate: RATE };
-  // Warm both paths (JIT, keep-alive sockets) before measuring.
-  await run({ ...common, duration: 2, url: `${heim.baseUrl}/appointments/apt_alice_3d`, headers: { authorization: HEIM_KEY } });
-  await run({ ...common, duration: 2, url: `${proxy.origin}/api/appointments/apt_alice_3d`, headers: { authorization: `Bearer ${token}` } });
-
   const directTarget: Target = { url: `${heim.baseUrl}/appointments/apt_alice_3d`, headers: { authorization: HEIM_KEY } };
   const proxyTarget: Target = { url: `${proxy.origin}/api/appointments/apt_alice_3d`, headers: { authorization: `Bearer ${token}` } };
-  const [alone] = await measure(directTarget, [directTarget]);
-  const [viaProxy, direct] = await measure(proxyTarget, [proxyTarget, directTarget]);
-  console.log(line('Simulator alone, 200 req/s (GET)', alone!));
-  console.log(line('Through the proxy, 200 req/s (GET)', viaProxy!));
+  // Warm both paths (JIT, keep-alive sockets) before measuring.
+  await probe([{ ...proxyTarget, every: 1 }, { ...directTarget, every: 1 }], RATE, 2);
+
+  const [viaProxy, direct] = (await probe([{ ...proxyTarget, every: 1 }, { ...directTarget, every: DIRECT_EVERY }], RATE, DURATION_S)).map(summarise);
+  console.log(`Latency at ${RATE} req/s through the proxy, evenly paced (GET an appointment):`);
+  console.log(line('  through the proxy', viaProxy!));
   console.log(line('  the simulator directly, same ticks', direct!));
   console.log(
-    `\nLatency the proxy adds: p50 ${(viaProxy!.p50 - direct!.p50).toFixed(1)} ms, p99 ${(viaProxy!.p99 - direct!.p99).toFixed(1)} ms` +
-      ` (target: p99 within 10 ms, zero errors; errors through the proxy: ${viaProxy!.errors})`,
+    `  the proxy adds: p50 ${(viaProxy!.p50 - direct!.p50).toFixed(1)} ms, p99 ${(viaProxy!.p99 - direct!.p99).toFixed(1)} ms` +
+      ` (target: p99 within 10 ms, zero errors; errors: ${viaProxy!.errors + direct!.errors})`,
   );
+
+  const loadDirect = summariseLoad(await run({ ...directTarget, connections: CONNECTIONS, duration: DURATION_S }));
+  const loadProxy = summariseLoad(await run({ ...proxyTarget, connections: CONNECTIONS, duration: DURATION_S }));
+  console.log(`\nThroughput, autocannon closed loop, ${CONNECTIONS} connections, no pacing:`);
+  console.log(line('  the simulator alone', loadDirect));
+  console.log(line('  through the proxy', loadProxy));
 
   // Ledger check: 100 appointments, each confirmed 10 times at once (10 tabs), one patient each.
   const base = Date.now();
