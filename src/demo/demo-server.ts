@@ -28,6 +28,8 @@ export interface DemoServerOptions {
   /** Folder of the built page (vite build output). */
   staticRoot: string;
   logger?: Logger;
+  /** The proxy's clock in epoch ms (tests); default `Date.now`. */
+  now?: () => number;
 }
 
 /** Same-origin everything; no inline script or style, no eval, no framing, no plugins. */
@@ -50,6 +52,7 @@ export function createDemoApp(options: DemoServerOptions): (request: Request) =>
     sessionSecret: options.sessionSecret,
     webhookSecret: options.webhookSecret,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const key = sessionKey(options.sessionSecret);
   const app = new Hono();

@@ -11,6 +11,11 @@ export interface StartDemoOptions {
   heimApiKey: string;
   sessionSecret: string;
   logger?: Logger;
+  /**
+   * The clock (epoch ms) shared by the simulator and the proxy, so tests can put "now" at a known
+   * instant (a clock change, a threshold) while the browser's clock is set apart. Default `Date.now`.
+   */
+  now?: () => number;
 }
 
 export interface RunningDemo {
@@ -24,7 +29,12 @@ function isAddressInUse(error: unknown): boolean {
 }
 
 export async function startDemo(options: StartDemoOptions): Promise<RunningDemo> {
-  const heim = await startSimulator({ apiKeys: [options.heimApiKey], host: '127.0.0.1', port: 0 });
+  const heim = await startSimulator({
+    apiKeys: [options.heimApiKey],
+    host: '127.0.0.1',
+    port: 0,
+    ...(options.now ? { now: options.now } : {}),
+  });
   // Made up at start like the other secrets: the simulator signs its events, the proxy verifies them.
   const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
   const handler = createDemoApp({
@@ -35,6 +45,7 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     sessionSecret: options.sessionSecret,
     staticRoot: options.staticRoot,
     logger: options.logger ?? silentLogger,
+    ...(options.now ? { now: options.now } : {}),
   });
   let server;
   try {
