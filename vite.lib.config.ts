@@ -2,7 +2,13 @@
  * The published package's build (`npm run build` → dist/lib), in two passes chosen by `--mode`:
  *
  * - `widget`: src/index.ts for browsers → dist/lib/index.js with `'use client'` on its first line,
- *   plus styles.css and the type declarations of every public entry.
+ *   the modules it imports kept one file each under dist/lib/widget and dist/lib/core, plus
+ *   styles.css and the type declarations of every public entry. One file per module, not one
+ *   bundle, so the portal's bundler can split the dialog (loaded on intent, see
+ *   src/widget/load-cancel-dialog.ts) from the button: a single file would put everything the
+ *   dialog shares with the entry back into the page's first load.
+ * - `widget-js`: the same JavaScript alone, no declarations or stylesheet (scripts/size.mjs builds
+ *   it into a temporary folder to measure what a portal ships).
  * - `node`: the proxy (src/server/index.ts), its bin and the simulator → dist/lib/server/*.js and
  *   dist/lib/simulator/index.js, sharing chunks under dist/lib/chunks.
  *
@@ -58,10 +64,10 @@ function withDeclarationExtensions(filePath: string, content: string): string {
   });
 }
 
-function widgetBuild(): UserConfig {
+function widgetBuild({ declarations }: { declarations: boolean }): UserConfig {
   return {
     publicDir: false, // public/ holds mockServiceWorker.js, which must never ship
-    plugins: [
+    plugins: !declarations ? [] : [
       copyStylesheet(),
       dts({
         tsconfigPath: here('tsconfig.json'),
@@ -91,7 +97,12 @@ function widgetBuild(): UserConfig {
         // It also makes a bare `z.config(...)` droppable, so scripts/build-package.mjs refuses one
         // in the widget's sources (configuring zod is the host's call: see src/demo/web).
         treeshake: { manualPureFunctions: ['z'] },
-        output: { banner: (chunk) => (chunk.isEntry && chunk.name === 'index' ? USE_CLIENT : '') },
+        output: {
+          preserveModules: true,
+          preserveModulesRoot: here('src'),
+          // Every module imported from the entry is a client module too; the boundary is the entry.
+          banner: (chunk) => (chunk.isEntry && chunk.name === 'index' ? USE_CLIENT : ''),
+        },
       },
     },
   };
@@ -126,7 +137,8 @@ function nodeBuild(): UserConfig {
 }
 
 export default defineConfig(({ mode }) => {
-  if (mode === 'widget') return widgetBuild();
+  if (mode === 'widget') return widgetBuild({ declarations: true });
+  if (mode === 'widget-js') return widgetBuild({ declarations: false });
   if (mode === 'node') return nodeBuild();
-  throw new Error(`vite.lib.config.ts: --mode must be "widget" or "node", got "${mode}"`);
+  throw new Error(`vite.lib.config.ts: --mode must be "widget", "widget-js" or "node", got "${mode}"`);
 });

@@ -2,11 +2,9 @@
 // publint (strict: warnings fail) and @arethetypeswrong/cli (why `--profile esm-only`: see
 // pack-package.mjs), and report what ships and its size. tests/package runs the same checks.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { minify } from 'vite';
 import { attwArgs, PACKAGE_ROOT, packPackage, publintArgs } from './pack-package.mjs';
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -19,9 +17,9 @@ try {
   console.log(`${packed.files.length} files, tarball ${kb(packed.size)}, unpacked ${kb(packed.unpackedSize)}:`);
   for (const file of packed.files) console.log(`  ${file}`);
 
-  const widget = readFileSync(join(PACKAGE_ROOT, 'dist/lib/index.js'), 'utf8');
-  const minified = (await minify('index.js', widget, { module: true, compress: true, mangle: true })).code;
-  console.log(`widget (dist/lib/index.js, peers external): ${kb(widget.length)} as built, ${kb(minified.length)} minified, ${kb(gzipSync(minified).length)} min+gzip`);
+  // The widget ships module by module (so portals can split the dialog off); what a page pays is
+  // a bundler's question, which `npm run size` answers.
+  console.log('widget sizes as a portal bundles them: npm run size');
 
   for (const args of [publintArgs(packed.tarball), [...attwArgs(packed.tarball), '--format', 'table-flipped']]) {
     console.log(`\n$ ${args.join(' ')}`);

@@ -5,7 +5,7 @@
  */
 import { REASONS, type ReasonCode } from './reasons';
 
-export const DEFAULT_NOTE_MAX_LENGTH = 500;
+export { DEFAULT_NOTE_MAX_LENGTH } from './note-limit';
 
 // C0/C1 controls, the Unicode bidi embedding, override, isolate and mark characters, and unpaired
 // surrogates (not characters at all: JSON can carry them as escapes, no keyboard types them).

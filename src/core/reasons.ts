@@ -44,8 +44,6 @@ export interface ReasonDefinition {
   /** Who caused the cancellation; sent to Heim as `causingEntity`. */
   readonly causingEntity: CausingEntity;
   readonly patientEligibility: PatientEligibility;
-  /** Heim's own description of the code (seed guide). */
-  readonly heimDescription: string;
   /** en-GB label shown to patients; only meaningful for patient-eligible codes. */
   readonly patientLabel: string;
   /** The patient must add a note (the catch-all reason says nothing on its own). */
@@ -56,88 +54,43 @@ const reason = (
   code: ReasonCode,
   causingEntity: CausingEntity,
   patientEligibility: PatientEligibility,
-  heimDescription: string,
   patientLabel: string,
   noteRequired = false,
-): ReasonDefinition => ({ code, causingEntity, patientEligibility, heimDescription, patientLabel, noteRequired });
+): ReasonDefinition => ({ code, causingEntity, patientEligibility, patientLabel, noteRequired });
 
+// Heim's own description of each code (seed guide) is kept as the comment above it: nothing reads
+// it at run time, and as data it would ship to every browser.
 export const REASONS: Readonly<Record<ReasonCode, ReasonDefinition>> = {
-  patient_unwell: reason('patient_unwell', 'patient', 'always', 'Patient unwell', "I'm unwell"),
-  patient_requested_reschedule: reason(
-    'patient_requested_reschedule',
-    'patient',
-    'always',
-    'Patient requested reschedule',
-    'I need a different date or time',
-  ),
-  no_longer_required: reason('no_longer_required', 'patient', 'always', 'No longer required', 'I no longer need this visit'),
-  patient_cancelled: reason(
-    'patient_cancelled',
-    'patient',
-    'always',
-    'Patient cancelled',
-    'Another reason (please tell us more)',
-    true,
-  ),
-  practitioner_late: reason(
-    'practitioner_late',
-    'practitioner',
-    'after_eta',
-    'Practitioner is delayed or late',
-    "The practitioner hasn't arrived",
-  ),
-  incorrect_patient_information: reason(
-    'incorrect_patient_information',
-    'patient',
-    'opt_in',
-    'Incorrect patient information (eg. address)',
-    'My details are wrong (for example the address)',
-  ),
-  patient_not_present: reason('patient_not_present', 'patient', 'never', 'Patient not present', 'Patient not present'),
-  practitioner_cancelled: reason(
-    'practitioner_cancelled',
-    'practitioner',
-    'never',
-    'Practitioner cancelled',
-    'Practitioner cancelled',
-  ),
-  organisation_cancelled: reason(
-    'organisation_cancelled',
-    'organisation',
-    'never',
-    'Due to your request to cancel the appointment',
-    'Cancelled by the organisation',
-  ),
-  operator_error: reason('operator_error', 'organisation', 'never', 'Created in error', 'Created in error'),
-  duplicate_appointment: reason('duplicate_appointment', 'organisation', 'never', 'Duplicate appointment', 'Duplicate appointment'),
-  organisation_requested_reschedule: reason(
-    'organisation_requested_reschedule',
-    'organisation',
-    'never',
-    'Organisation requested reschedule',
-    'Rearranged by the organisation',
-  ),
-  missing_organisation_provided_equipment: reason(
-    'missing_organisation_provided_equipment',
-    'organisation',
-    'never',
-    'Due to missing equipment provided by you',
-    'Missing equipment',
-  ),
-  organisation_service_issue: reason(
-    'organisation_service_issue',
-    'organisation',
-    'never',
-    'A problem with your service requires you to cancel',
-    'A problem with the service',
-  ),
-  platform_service_issue: reason(
-    'platform_service_issue',
-    'platform',
-    'never',
-    'Due to Heim service issue',
-    'A problem with the visit service',
-  ),
+  // Heim: Patient unwell.
+  patient_unwell: reason('patient_unwell', 'patient', 'always', "I'm unwell"),
+  // Heim: Patient requested reschedule.
+  patient_requested_reschedule: reason('patient_requested_reschedule', 'patient', 'always', 'I need a different date or time'),
+  // Heim: No longer required.
+  no_longer_required: reason('no_longer_required', 'patient', 'always', 'I no longer need this visit'),
+  // Heim: Patient cancelled.
+  patient_cancelled: reason('patient_cancelled', 'patient', 'always', 'Another reason (please tell us more)', true),
+  // Heim: Practitioner is delayed or late.
+  practitioner_late: reason('practitioner_late', 'practitioner', 'after_eta', "The practitioner hasn't arrived"),
+  // Heim: Incorrect patient information (eg. address).
+  incorrect_patient_information: reason('incorrect_patient_information', 'patient', 'opt_in', 'My details are wrong (for example the address)'),
+  // Heim: Patient not present.
+  patient_not_present: reason('patient_not_present', 'patient', 'never', 'Patient not present'),
+  // Heim: Practitioner cancelled.
+  practitioner_cancelled: reason('practitioner_cancelled', 'practitioner', 'never', 'Practitioner cancelled'),
+  // Heim: Due to your request to cancel the appointment.
+  organisation_cancelled: reason('organisation_cancelled', 'organisation', 'never', 'Cancelled by the organisation'),
+  // Heim: Created in error.
+  operator_error: reason('operator_error', 'organisation', 'never', 'Created in error'),
+  // Heim: Duplicate appointment.
+  duplicate_appointment: reason('duplicate_appointment', 'organisation', 'never', 'Duplicate appointment'),
+  // Heim: Organisation requested reschedule.
+  organisation_requested_reschedule: reason('organisation_requested_reschedule', 'organisation', 'never', 'Rearranged by the organisation'),
+  // Heim: Due to missing equipment provided by you.
+  missing_organisation_provided_equipment: reason('missing_organisation_provided_equipment', 'organisation', 'never', 'Missing equipment'),
+  // Heim: A problem with your service requires you to cancel.
+  organisation_service_issue: reason('organisation_service_issue', 'organisation', 'never', 'A problem with the service'),
+  // Heim: Due to Heim service issue.
+  platform_service_issue: reason('platform_service_issue', 'platform', 'never', 'A problem with the visit service'),
 };
 
 /** Every code a patient could ever be allowed to use, in the order the picker shows them. */

@@ -1,8 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { CancelAppointmentConfig, CancelledResult } from './cancel-appointment-context';
-import { useCancelAppointmentContext } from './cancel-appointment-context';
-import { CancelAppointmentDialog } from './cancel-appointment-dialog';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
+import {
+  triggerMessage,
+  useCancelAppointmentScope,
+  type CancelAppointmentConfig,
+  type CancelledResult,
+} from './cancel-appointment-scope';
+import { loadCancelDialog, useLoadedCancelDialog } from './load-cancel-dialog';
 
 export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
@@ -21,6 +25,10 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
  * confirmed cancellation it is replaced by a short "Appointment cancelled" status. Its provider
  * props override any `<CancelAppointmentProvider>` above it; with none above, they are the
  * whole configuration.
+ *
+ * The dialog's code loads on the first sign of intent (pointer over the button, focus, touch), so
+ * it is normally there before the click lands; a click that beats it opens the dialog as soon as
+ * it arrives.
  */
 export function CancelAppointmentButton({ appointmentId, children, className, ...config }: CancelAppointmentButtonProps) {
   return (
@@ -36,6 +44,11 @@ function withClass(base: string, extra: string | undefined): string {
   return extra === undefined || extra === '' ? base : `${base} ${extra}`;
 }
 
+/** Intent: start loading the dialog. A failure is forgotten by the loader; the next intent retries. */
+function preloadDialog(): void {
+  loadCancelDialog().catch(() => undefined);
+}
+
 interface TriggerAndDialogProps {
   readonly appointmentId: string;
   readonly className: string | undefined;
@@ -43,7 +56,9 @@ interface TriggerAndDialogProps {
 }
 
 function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDialogProps) {
-  const { messages, onCancelled } = useCancelAppointmentContext('CancelAppointmentButton');
+  const scope = useCancelAppointmentScope('CancelAppointmentButton');
+  const { onCancelled } = scope;
+  const Dialog = useLoadedCancelDialog();
   const [open, setOpen] = useState(false);
   const [cancelled, setCancelled] = useState(false);
   const statusRef = useRef<HTMLSpanElement>(null);
@@ -56,6 +71,13 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
     [onCancelled],
   );
 
+  const openDialog = () => {
+    setOpen(true);
+    // Never lose the click: it opens once the code arrives. If it cannot arrive, the trigger
+    // stays as it was, and the next click tries again.
+    loadCancelDialog().catch(() => setOpen(false));
+  };
+
   // The trigger no longer exists once cancelled, so focus lands on the text that replaced it.
   const wasOpen = useRef(false);
   useEffect(() => {
@@ -67,19 +89,25 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
     <>
       {cancelled ? (
         <span className={withClass('hc-cancelled-status', className)} role="status" tabIndex={-1} ref={statusRef}>
-          {messages.cancelledStatus}
+          {triggerMessage(scope, 'cancelledStatus')}
         </span>
       ) : (
-        <button type="button" className={withClass('hc-trigger', className)} aria-haspopup="dialog" onClick={() => setOpen(true)}>
-          {children ?? messages.trigger}
+        <button
+          type="button"
+          className={withClass('hc-trigger', className)}
+          aria-haspopup="dialog"
+          onPointerEnter={preloadDialog}
+          onFocus={preloadDialog}
+          onTouchStart={preloadDialog}
+          onClick={openDialog}
+        >
+          {children ?? triggerMessage(scope, 'trigger')}
         </button>
       )}
-      <CancelAppointmentDialog
-        appointmentId={appointmentId}
-        open={open}
-        onOpenChange={setOpen}
-        onCancelled={handleCancelled}
-      />
+      {/* Once loaded it stays mounted, open or closed: it keeps checking an attempt waiting for Heim. */}
+      {Dialog === null ? null : (
+        <Dialog appointmentId={appointmentId} open={open} onOpenChange={setOpen} onCancelled={handleCancelled} />
+      )}
     </>
   );
 }

@@ -1,69 +1,27 @@
 /**
- * What the provider hands to every part of the widget. Kept apart from the provider component so
- * hooks can read it without importing React components.
+ * The heavy half of the widget's context: the API client, the server clock and the merged messages,
+ * derived from the nearest provider's scope (cancel-appointment-scope.ts) when something first
+ * reads them, which is inside the dialog or a portal's own use of the hooks. Kept apart from the
+ * provider so a page that only shows the button never loads the client, the schemas or the copy.
  */
-import { createContext, useContext } from 'react';
-import type { QueryClient } from '@tanstack/react-query';
-import type { CancellationView, Charge } from '../core/index';
-import type { CancelApiClient } from './api-client';
-import type { CancelAppointmentMessages, CancelAppointmentMessagesOverride } from './messages';
-import type { ServerClock } from './server-clock';
+import { createCancelApiClient, type CancelApiClient } from './api-client';
+import {
+  useCancelAppointmentScope,
+  type CancelAppointmentConfig,
+  type CancelAppointmentScope,
+  type CancelledResult,
+  type ProviderIdentity,
+} from './cancel-appointment-scope';
+import { defaultMessages, mergeMessages, type CancelAppointmentMessages } from './messages';
+import { createServerClock, type ServerClock } from './server-clock';
 
-/** What `onCancelled` receives once the cancellation is confirmed. */
-export interface CancelledResult {
-  readonly appointmentId: string;
-  /** The cancellation as the proxy reports it; null when it confirmed the cancellation without its details. */
-  readonly cancellation: CancellationView | null;
-  /** The charge when cancelling: the proxy's, or what the patient was shown if Heim confirmed only later. */
-  readonly charge: Charge | null;
-}
-
-/** Options shared by the provider, the button and the dialog; the nearest one wins. */
-export interface CancelAppointmentConfig {
-  /**
-   * Where the proxy is mounted.
-   * @default '/api'
-   */
-  readonly apiBaseUrl?: string;
-  /**
-   * The fetch used for every call to the proxy.
-   * @default globalThis.fetch
-   */
-  readonly fetch?: typeof fetch;
-  /**
-   * Overrides for any user-facing string (merged over the en-GB defaults).
-   * @default defaultMessages (en-GB)
-   */
-  readonly messages?: CancelAppointmentMessagesOverride;
-  /**
-   * Called once when a cancellation is confirmed.
-   * @default undefined (nothing is called)
-   */
-  readonly onCancelled?: (result: CancelledResult) => void;
-  /**
-   * When given, the dialog offers "Rearrange instead", which calls it and closes.
-   * @default undefined (no "Rearrange instead")
-   */
-  readonly onReschedule?: (appointmentId: string) => void;
-  /**
-   * The react-query client.
-   * @default the host app's (QueryClientProvider), else one the widget owns
-   */
-  readonly queryClient?: QueryClient;
-  /**
-   * The longest note the form accepts, in characters (a positive whole number); 500 is the proxy's
-   * default. Set it to the proxy's `noteMaxLength` when that is configured lower, so the patient
-   * sees the real limit while typing instead of a refusal after confirming.
-   * @default 500
-   */
-  readonly noteMaxLength?: number;
-}
+export type { CancelAppointmentConfig, CancelledResult } from './cancel-appointment-scope';
 
 export interface CancelAppointmentContextValue {
   readonly client: CancelApiClient;
   readonly clock: ServerClock;
   readonly messages: CancelAppointmentMessages;
-  readonly queryClient: QueryClient;
+  readonly queryClient: CancelAppointmentScope['queryClient'];
   readonly onCancelled: ((result: CancelledResult) => void) | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
   /** `config.noteMaxLength`, checked, or the default. */
@@ -72,14 +30,86 @@ export interface CancelAppointmentContextValue {
   readonly config: CancelAppointmentConfig;
 }
 
-export const CancelAppointmentContext = createContext<CancelAppointmentContextValue | null>(null);
-CancelAppointmentContext.displayName = 'CancelAppointmentContext';
+/** What one provider instance has made, each with the inputs it was made from. */
+interface ProviderCache {
+  client?: { readonly apiBaseUrl: string | undefined; readonly fetch: typeof fetch | undefined; readonly value: CancelApiClient };
+  messages?: {
+    readonly base: CancelAppointmentMessages;
+    readonly override: CancelAppointmentScope['ownMessages'];
+    readonly value: CancelAppointmentMessages;
+  };
+  context?: { readonly scope: CancelAppointmentScope; readonly value: CancelAppointmentContextValue };
+}
+
+// Weak, so a provider that unmounts takes its client and clock with it.
+const caches = new WeakMap<ProviderIdentity, ProviderCache>();
+const clocks = new WeakMap<ProviderIdentity, ServerClock>();
+
+function cacheOf(provider: ProviderIdentity): ProviderCache {
+  let cache = caches.get(provider);
+  if (cache === undefined) caches.set(provider, (cache = {}));
+  return cache;
+}
+
+/** One clock per widget tree: the proxy's time does not depend on which provider asked. */
+function clockOf(scope: CancelAppointmentScope): ServerClock {
+  let clock = clocks.get(scope.tree);
+  if (clock === undefined) clocks.set(scope.tree, (clock = createServerClock()));
+  return clock;
+}
+
+/** A nested provider that talks to the same proxy the same way shares its parent's client. */
+function clientOf(scope: CancelAppointmentScope): CancelApiClient {
+  const { apiBaseUrl, fetch: fetchImpl } = scope.config;
+  const parent = scope.parent;
+  if (parent !== null && parent.config.apiBaseUrl === apiBaseUrl && parent.config.fetch === fetchImpl) return clientOf(parent);
+  const cache = cacheOf(scope.provider);
+  const cached = cache.client;
+  if (cached !== undefined && cached.apiBaseUrl === apiBaseUrl && cached.fetch === fetchImpl) return cached.value;
+  const clock = clockOf(scope);
+  const value = createCancelApiClient({
+    ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
+    ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
+    onRoundTrip: (sample) => {
+      if (sample.serverNowMs !== null) {
+        clock.addSample({ serverNowMs: sample.serverNowMs, startedAt: sample.startedAt, endedAt: sample.endedAt });
+      }
+    },
+  });
+  cache.client = { apiBaseUrl, fetch: fetchImpl, value };
+  return value;
+}
+
+/** Providers nest: each one's overrides go over its parent's messages. */
+function messagesOf(scope: CancelAppointmentScope): CancelAppointmentMessages {
+  const base = scope.parent === null ? defaultMessages : messagesOf(scope.parent);
+  const override = scope.ownMessages;
+  const cache = cacheOf(scope.provider);
+  if (cache.messages?.base === base && cache.messages.override === override) return cache.messages.value;
+  const value = mergeMessages(base, override);
+  cache.messages = { base, override, value };
+  return value;
+}
+
+/** The whole context of a scope, the same object for as long as the scope is. */
+export function contextOf(scope: CancelAppointmentScope): CancelAppointmentContextValue {
+  const cache = cacheOf(scope.provider);
+  if (cache.context?.scope === scope) return cache.context.value;
+  const value: CancelAppointmentContextValue = {
+    client: clientOf(scope),
+    clock: clockOf(scope),
+    messages: messagesOf(scope),
+    queryClient: scope.queryClient,
+    onCancelled: scope.onCancelled,
+    onReschedule: scope.onReschedule,
+    noteMaxLength: scope.noteMaxLength,
+    config: scope.config,
+  };
+  cache.context = { scope, value };
+  return value;
+}
 
 /** The widget's context, or a clear error naming the missing provider. */
 export function useCancelAppointmentContext(hookName: string): CancelAppointmentContextValue {
-  const value = useContext(CancelAppointmentContext);
-  if (value === null) {
-    throw new Error(`${hookName} must be used within <CancelAppointmentProvider>.`);
-  }
-  return value;
+  return contextOf(useCancelAppointmentScope(hookName));
 }

@@ -1,21 +1,23 @@
 /**
- * Wires the widget: the API client, the server clock, messages, callbacks and a react-query
- * client. A portal with its own QueryClientProvider shares it; one without gets a private client,
- * so the button can be dropped into any React tree. Providers nest: an inner one (or a button's
- * own props) overrides only what it sets.
+ * Wires the widget: configuration, callbacks and a react-query client. A portal with its own
+ * QueryClientProvider shares it; one without gets a private client, so the button can be dropped
+ * into any React tree. Providers nest: an inner one (or a button's own props) overrides only what
+ * it sets.
+ *
+ * It renders on every page that shows the button, before anyone opens the dialog, so it stays
+ * light: the API client, the server clock and the messages are made from its scope only when the
+ * dialog (or a hook) first reads them (cancel-appointment-context.ts).
  */
 import { useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { DEFAULT_NOTE_MAX_LENGTH } from '../core/index';
-import { createCancelApiClient } from './api-client';
+import { DEFAULT_NOTE_MAX_LENGTH } from '../core/note-limit';
 import {
-  CancelAppointmentContext,
+  CancelAppointmentScopeContext,
   type CancelAppointmentConfig,
-  type CancelAppointmentContextValue,
+  type CancelAppointmentScope,
   type CancelledResult,
-} from './cancel-appointment-context';
-import { defaultMessages, mergeMessages } from './messages';
-import { createServerClock } from './server-clock';
+  type ProviderIdentity,
+} from './cancel-appointment-scope';
 
 export interface CancelAppointmentProviderProps extends CancelAppointmentConfig {
   readonly children?: ReactNode;
@@ -28,8 +30,9 @@ function createWidgetQueryClient(): QueryClient {
 
 /** Provides configuration to every `CancelAppointment*` component and hook below it. */
 export function CancelAppointmentProvider({ children, ...props }: CancelAppointmentProviderProps) {
-  const parent = useContext(CancelAppointmentContext);
+  const parent = useContext(CancelAppointmentScopeContext);
   const ambientQueryClient = useContext(QueryClientContext);
+  const [provider] = useState<ProviderIdentity>(() => ({}));
 
   const config: CancelAppointmentConfig = {
     ...parent?.config,
@@ -43,34 +46,12 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
     throw new RangeError(`noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`);
   }
 
-  // One clock per widget tree: the proxy's time does not depend on which provider asked.
-  const [ownClock] = useState(createServerClock);
-  const clock = parent?.clock ?? ownClock;
-
-  const client = useMemo(() => {
-    if (parent && parent.config.apiBaseUrl === apiBaseUrl && parent.config.fetch === fetchImpl) return parent.client;
-    return createCancelApiClient({
-      ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
-      ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
-      onRoundTrip: (sample) => {
-        if (sample.serverNowMs !== null) {
-          clock.addSample({ serverNowMs: sample.serverNowMs, startedAt: sample.startedAt, endedAt: sample.endedAt });
-        }
-      },
-    });
-  }, [parent, apiBaseUrl, fetchImpl, clock]);
-
   const ownQueryClient = useRef<QueryClient | null>(null);
   let queryClient = props.queryClient ?? ambientQueryClient ?? parent?.queryClient;
   if (queryClient === undefined) {
     ownQueryClient.current ??= createWidgetQueryClient();
     queryClient = ownQueryClient.current;
   }
-
-  const messages = useMemo(
-    () => mergeMessages(parent?.messages ?? defaultMessages, props.messages),
-    [parent?.messages, props.messages],
-  );
 
   // Callbacks are read through refs so a portal passing inline functions does not rebuild the
   // context (and re-render every consumer) on each of its renders.
@@ -81,33 +62,23 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
   const hasOnCancelled = config.onCancelled !== undefined;
   const hasOnReschedule = config.onReschedule !== undefined;
 
-  const value = useMemo<CancelAppointmentContextValue>(
+  const scope = useMemo<CancelAppointmentScope>(
     () => ({
-      client,
-      clock,
-      messages,
+      config,
+      ownMessages: props.messages,
+      parent,
       queryClient,
       onCancelled: hasOnCancelled ? (result: CancelledResult) => onCancelledRef.current?.(result) : undefined,
       onReschedule: hasOnReschedule ? (appointmentId: string) => onRescheduleRef.current?.(appointmentId) : undefined,
       noteMaxLength,
-      config,
+      provider,
+      tree: parent?.tree ?? provider,
     }),
     // `config` is a new object each render; the parts of it that matter are listed one by one.
-    [
-      client,
-      clock,
-      messages,
-      queryClient,
-      hasOnCancelled,
-      hasOnReschedule,
-      noteMaxLength,
-      apiBaseUrl,
-      fetchImpl,
-      props.messages,
-    ],
+    [parent, queryClient, hasOnCancelled, hasOnReschedule, noteMaxLength, apiBaseUrl, fetchImpl, props.messages, provider],
   );
 
-  const content = <CancelAppointmentContext.Provider value={value}>{children}</CancelAppointmentContext.Provider>;
+  const content = <CancelAppointmentScopeContext.Provider value={scope}>{children}</CancelAppointmentScopeContext.Provider>;
   // react-query hooks read the client from QueryClientContext; provide it unless it is already there.
   if (queryClient === ambientQueryClient) return content;
   return <QueryClientProvider client={queryClient}>{content}</QueryClientProvider>;

@@ -27,14 +27,14 @@ afterAll(() => {
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const jsFiles = () => packed.files.filter((file) => file.endsWith('.js'));
 
-/** Every module specifier a built file imports or re-exports, static or dynamic. */
-function importsOf(path: string): string[] {
+/** Every module specifier a built file imports or re-exports, static and (unless told not to) dynamic. */
+function importsOf(path: string, { dynamic = true }: { dynamic?: boolean } = {}): string[] {
   const specifiers: string[] = [];
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     const n = node as { type?: string; source?: { value?: unknown } };
     if (
-      (n.type === 'ImportDeclaration' || n.type === 'ExportNamedDeclaration' || n.type === 'ExportAllDeclaration' || n.type === 'ImportExpression') &&
+      (n.type === 'ImportDeclaration' || n.type === 'ExportNamedDeclaration' || n.type === 'ExportAllDeclaration' || (dynamic && n.type === 'ImportExpression')) &&
       typeof n.source?.value === 'string'
     ) {
       specifiers.push(n.source.value);
@@ -44,6 +44,21 @@ function importsOf(path: string): string[] {
   visit(parseAst(read(path)));
   return specifiers;
 }
+
+/** `file` and every packed file it reaches through relative imports (dynamic ones too, if asked). */
+function closureOf(file: string, { dynamic }: { dynamic: boolean }): string[] {
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const specifier of importsOf(path, { dynamic }).filter(isRelative)) visit(relative(root, resolve(join(root, dirname(path)), specifier)));
+  };
+  visit(file);
+  return [...seen];
+}
+
+/** The browser's files: the widget entry and everything it loads, statically or on demand. */
+const widgetFiles = () => closureOf('dist/lib/index.js', { dynamic: true });
 
 // The `sideEffects` globs as bundlers read them: `*` within one path segment, `**` + `/` any folders.
 function globToRegExp(glob: string): RegExp {
@@ -134,13 +149,28 @@ describe('the built JavaScript', () => {
     expect(statSync(bin).mode & 0o111).not.toBe(0);
   });
 
-  it('lets the widget import only the host peers and its own dependency: no server code, no Node, no chunk shared with the server', () => {
-    const imports = importsOf('dist/lib/index.js');
-    expect(imports.filter(isRelative)).toEqual([]);
+  it('keeps the widget to its own modules (widget/, core/), importing only the host peers and its own dependency: no server code, no Node, no chunk shared with the server', () => {
+    const files = widgetFiles();
+    // Module by module, so the portal's bundler can split the dialog from the button (see below).
+    expect(files.length).toBeGreaterThan(10);
+    expect(files.filter((file) => file !== 'dist/lib/index.js' && !/^dist\/lib\/(widget|core)\/[^/]+\.js$/.test(file))).toEqual([]);
+    const imports = files.flatMap((file) => importsOf(file).filter((specifier) => !isRelative(specifier)));
     const packages = [...new Set(imports.map(packageNameOf))];
     const allowed = ['@hookform/resolvers', '@tanstack/react-query', 'react', 'react-dom', 'react-hook-form', 'zod'];
     expect(packages.filter((name) => !allowed.includes(name))).toEqual([]);
     expect(packages).toEqual(expect.arrayContaining(['react', '@tanstack/react-query', 'react-hook-form', 'zod']));
+  });
+
+  it('reaches the dialog from the button only through a dynamic import, so a page pays for it on intent', () => {
+    const button = 'dist/lib/widget/cancel-appointment-button.js';
+    const dialog = 'dist/lib/widget/cancel-appointment-dialog.js';
+    const staticallyFromButton = closureOf(button, { dynamic: false });
+    expect(staticallyFromButton).not.toContain(dialog);
+    // Nor anything heavy the dialog brings: the network client, the schemas, the copy, the form.
+    for (const heavy of ['widget/api-client.js', 'core/schemas.js', 'widget/messages.js', 'widget/cancel-form.js']) {
+      expect(staticallyFromButton).not.toContain(`dist/lib/${heavy}`);
+    }
+    expect(closureOf(button, { dynamic: true })).toContain(dialog);
   });
 
   it('imports, everywhere, only declared dependencies and peers, Node built-ins (server side) and files that are in the package', () => {
@@ -152,7 +182,7 @@ describe('the built JavaScript', () => {
           const target = relative(root, resolve(join(root, dirname(file)), specifier));
           if (!packed.files.includes(target)) problems.push(`${file}: ${specifier} is not in the package`);
         } else if (isNodeBuiltin(specifier)) {
-          if (file === 'dist/lib/index.js') problems.push(`${file}: the widget imports ${specifier}`);
+          if (widgetFiles().includes(file)) problems.push(`${file}: the widget imports ${specifier}`);
         } else if (!declared.has(packageNameOf(specifier))) {
           problems.push(`${file}: ${specifier} is neither a dependency nor a peer`);
         }
@@ -162,7 +192,7 @@ describe('the built JavaScript', () => {
   });
 
   it('keeps React out of the server and the simulator', () => {
-    const serverSide = jsFiles().filter((file) => file !== 'dist/lib/index.js');
+    const serverSide = jsFiles().filter((file) => !widgetFiles().includes(file));
     expect(serverSide.length).toBeGreaterThan(2);
     for (const file of serverSide) {
       const browserOnly = importsOf(file).map(packageNameOf).filter((name) => /^(react|react-dom|react-hook-form|@tanstack\/react-query|@hookform\/resolvers)$/.test(name));

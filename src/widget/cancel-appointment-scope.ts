@@ -1,0 +1,109 @@
+/**
+ * The light half of the widget's context: what a provider knows before anyone opens a dialog
+ * (configuration, the react-query client, callbacks). It imports no network client, no clock and
+ * no copy, so a page that only shows the button pays for none of them; the heavy half
+ * (cancel-appointment-context.ts) derives those from a scope once the dialog's code has loaded.
+ */
+import { createContext, useContext } from 'react';
+import type { QueryClient } from '@tanstack/react-query';
+import type { CancellationView, Charge } from '../core/index';
+import type { CancelAppointmentMessagesOverride } from './messages';
+
+/** What `onCancelled` receives once the cancellation is confirmed. */
+export interface CancelledResult {
+  readonly appointmentId: string;
+  /** The cancellation as the proxy reports it; null when it confirmed the cancellation without its details. */
+  readonly cancellation: CancellationView | null;
+  /** The charge when cancelling: the proxy's, or what the patient was shown if Heim confirmed only later. */
+  readonly charge: Charge | null;
+}
+
+/** Options shared by the provider, the button and the dialog; the nearest one wins. */
+export interface CancelAppointmentConfig {
+  /**
+   * Where the proxy is mounted.
+   * @default '/api'
+   */
+  readonly apiBaseUrl?: string;
+  /**
+   * The fetch used for every call to the proxy.
+   * @default globalThis.fetch
+   */
+  readonly fetch?: typeof fetch;
+  /**
+   * Overrides for any user-facing string (merged over the en-GB defaults).
+   * @default defaultMessages (en-GB)
+   */
+  readonly messages?: CancelAppointmentMessagesOverride;
+  /**
+   * Called once when a cancellation is confirmed.
+   * @default undefined (nothing is called)
+   */
+  readonly onCancelled?: (result: CancelledResult) => void;
+  /**
+   * When given, the dialog offers "Rearrange instead", which calls it and closes.
+   * @default undefined (no "Rearrange instead")
+   */
+  readonly onReschedule?: (appointmentId: string) => void;
+  /**
+   * The react-query client.
+   * @default the host app's (QueryClientProvider), else one the widget owns
+   */
+  readonly queryClient?: QueryClient;
+  /**
+   * The longest note the form accepts, in characters (a positive whole number); 500 is the proxy's
+   * default. Set it to the proxy's `noteMaxLength` when that is configured lower, so the patient
+   * sees the real limit while typing instead of a refusal after confirming.
+   * @default 500
+   */
+  readonly noteMaxLength?: number;
+}
+
+/**
+ * An identity that lives as long as one provider instance. The heavy half keys its caches on it
+ * (the API client, the merged messages, the clock), so they are made once per provider, not once
+ * per component that reads them, without this file knowing their types.
+ */
+export type ProviderIdentity = object;
+
+export interface CancelAppointmentScope {
+  /** The merged configuration: this provider's props over its parent's. */
+  readonly config: CancelAppointmentConfig;
+  /** This provider's own `messages` prop, merged over the parent's messages by the heavy half. */
+  readonly ownMessages: CancelAppointmentMessagesOverride | undefined;
+  readonly parent: CancelAppointmentScope | null;
+  readonly queryClient: QueryClient;
+  readonly onCancelled: ((result: CancelledResult) => void) | undefined;
+  readonly onReschedule: ((appointmentId: string) => void) | undefined;
+  /** `config.noteMaxLength`, checked, or the default. */
+  readonly noteMaxLength: number;
+  /** This provider instance. */
+  readonly provider: ProviderIdentity;
+  /** The outermost provider instance: one server clock per widget tree. */
+  readonly tree: ProviderIdentity;
+}
+
+export const CancelAppointmentScopeContext = createContext<CancelAppointmentScope | null>(null);
+CancelAppointmentScopeContext.displayName = 'CancelAppointmentContext';
+
+/** The nearest provider's scope, or a clear error naming the missing provider. */
+export function useCancelAppointmentScope(hookName: string): CancelAppointmentScope {
+  const scope = useContext(CancelAppointmentScopeContext);
+  if (scope === null) throw new Error(`${hookName} must be used within <CancelAppointmentProvider>.`);
+  return scope;
+}
+
+/**
+ * The en-GB words the button shows before the dialog's code (and its messages) has loaded.
+ * messages.ts's defaults must say the same (tests/widget/lazy-dialog.test.tsx checks it).
+ */
+export const TRIGGER_DEFAULTS = { trigger: 'Cancel appointment', cancelledStatus: 'Appointment cancelled' } as const;
+
+/** One of the trigger's words: the nearest provider's override, else the default. */
+export function triggerMessage(scope: CancelAppointmentScope, key: keyof typeof TRIGGER_DEFAULTS): string {
+  for (let current: CancelAppointmentScope | null = scope; current !== null; current = current.parent) {
+    const value = current.ownMessages?.[key];
+    if (value !== undefined) return value;
+  }
+  return TRIGGER_DEFAULTS[key];
+}

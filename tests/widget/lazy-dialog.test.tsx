@@ -1,0 +1,55 @@
+/**
+ * The dialog's code loads on intent (issue 6): the button renders without it, and a click that
+ * arrives before it still opens the dialog. Fresh modules per test, so the loader starts empty.
+ */
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
+
+afterEach(closeWidgetHarnesses);
+
+async function freshWidget() {
+  vi.resetModules();
+  const widget = await import('../../src/widget/cancel-appointment-button');
+  const loader = await import('../../src/widget/load-cancel-dialog');
+  return { ...widget, ...loader };
+}
+
+describe('the dialog loaded on intent', () => {
+  it('renders the trigger alone until intent, then opens on a click that came before the code', async () => {
+    const { CancelAppointmentButton } = await freshWidget();
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    // Nothing of the dialog yet: no <dialog> element, no request to the proxy.
+    expect(document.querySelector('dialog')).toBeNull();
+
+    // A keyboard user: Enter on the focused trigger is the click; focus itself was the intent.
+    const user = userEvent.setup();
+    await user.tab();
+    await user.keyboard('{Enter}');
+    const dialog = await screen.findByRole('alertdialog', { name: 'Cancel your appointment?' });
+    expect(dialog).toHaveAttribute('open');
+    expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
+  });
+
+  it('starts loading on pointer intent, before any click', async () => {
+    const { CancelAppointmentButton, loadCancelDialog } = await freshWidget();
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    await userEvent.setup().hover(screen.getByRole('button', { name: 'Cancel appointment' }));
+    // Loaded (closed) and mounted, still without a click: the next click opens at once.
+    await loadCancelDialog();
+    expect(await screen.findByRole('alertdialog', { hidden: true })).not.toHaveAttribute('open');
+  });
+
+  it('shows the trigger words from the nearest provider before the messages load, and the defaults match messages.ts', async () => {
+    const { CancelAppointmentButton } = await freshWidget();
+    const { TRIGGER_DEFAULTS } = await import('../../src/widget/cancel-appointment-scope');
+    const { defaultMessages } = await import('../../src/widget/messages');
+    expect(TRIGGER_DEFAULTS).toEqual({ trigger: defaultMessages.trigger, cancelledStatus: defaultMessages.cancelledStatus });
+
+    render(<CancelAppointmentButton appointmentId="apt_x" messages={{ trigger: 'Cancel visit' }} />);
+    expect(screen.getByRole('button', { name: 'Cancel visit' })).toHaveAttribute('aria-haspopup', 'dialog');
+  });
+});
