@@ -42,8 +42,10 @@ export function CancelStatusView({
         </p>
       );
     case 'load_error':
+      // The patient has not decided yet, so the dialog keeps its question as its title (and its
+      // id): the panel's heading must not take that id as well.
       return (
-        <StatusPanel title={messages.loadErrorTitle} tone="error" {...panel}>
+        <StatusPanel title={messages.loadErrorTitle} tone="error" descriptionId={descriptionId}>
           <p>{messages.loadErrorBody}</p>
           <button type="button" className="hc-button" onClick={onReload}>
             {messages.tryAgain}

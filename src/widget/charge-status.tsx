@@ -1,8 +1,16 @@
-import { useCallback } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { ChargeState } from '../core/index';
 import { ChargeAnnouncer } from './charge-announcer';
 import { CountdownText } from './countdown-text';
 import type { CancelAppointmentMessages } from './messages';
+import { SecondsToggle } from './seconds-toggle';
+import { useServerTimeReached } from './use-server-time-reached';
+
+/**
+ * The default duration format shows seconds only in the last hour (format.ts), so that is when the
+ * countdown starts to change every second and the control to stop it is offered.
+ */
+const SECONDS_SHOWN_WITHIN_MS = 60 * 60_000;
 
 export interface ChargeStatusProps {
   readonly state: ChargeState;
@@ -20,7 +28,7 @@ export interface ChargeStatusProps {
 /**
  * What cancelling may cost, in the four states of product.md. The wording is always "may be
  * charged": the organisation's agreement, not this widget, decides. Re-renders only when the
- * state changes; the ticking sentence is its own component.
+ * state changes (or the last hour begins); the ticking sentence is its own component.
  */
 export function ChargeStatus({
   state,
@@ -32,15 +40,53 @@ export function ChargeStatus({
   messages,
   id,
 }: ChargeStatusProps) {
-  const { formatDuration, chargeFreeCountdown, chargeChargeableCountdown } = messages;
+  const { formatDuration, formatDurationWithoutSeconds, chargeFreeCountdown, chargeChargeableCountdown } = messages;
+  const [secondsHidden, setSecondsHidden] = useState(false);
+  const duration = secondsHidden ? formatDurationWithoutSeconds : formatDuration;
   const renderFree = useCallback(
-    (ms: number) => chargeFreeCountdown({ remaining: formatDuration(ms) }),
-    [chargeFreeCountdown, formatDuration],
+    (ms: number) => chargeFreeCountdown({ remaining: duration(ms) }),
+    [chargeFreeCountdown, duration],
   );
   const renderDueIn = useCallback(
-    (ms: number) => chargeChargeableCountdown({ remaining: formatDuration(ms) }),
-    [chargeChargeableCountdown, formatDuration],
+    (ms: number) => chargeChargeableCountdown({ remaining: duration(ms) }),
+    [chargeChargeableCountdown, duration],
   );
+
+  // Offered from the last hour before a transition, and then kept while a countdown shows: a
+  // control that came and went with each transition could take the patient's focus with it.
+  const lastHour = useServerTimeReached(targetMs === null ? null : targetMs - SECONDS_SHOWN_WITHIN_MS, serverNow);
+  const [toggleOffered, setToggleOffered] = useState(false);
+  if (lastHour && !toggleOffered) setToggleOffered(true);
+
+  // If the countdown (and its control) goes while the control has focus, focus stays in this
+  // section rather than falling to the page's body.
+  const sectionRef = useRef<HTMLElement>(null);
+  const [refocus, setRefocus] = useState(0);
+  useLayoutEffect(() => {
+    if (refocus > 0) sectionRef.current?.focus();
+  }, [refocus]);
+
+  const countdown = (render: (ms: number) => string) =>
+    targetMs === null ? null : (
+      <>
+        <p className="hc-charge__countdown">
+          <CountdownText
+            targetMs={targetMs}
+            serverNow={serverNow}
+            render={render}
+            stepMs={secondsHidden ? 60_000 : 1000}
+          />
+        </p>
+        {toggleOffered || lastHour ? (
+          <SecondsToggle
+            secondsHidden={secondsHidden}
+            onToggle={() => setSecondsHidden((hidden) => !hidden)}
+            onRemovedWhileFocused={() => setRefocus((count) => count + 1)}
+            messages={messages}
+          />
+        ) : null}
+      </>
+    );
 
   let content;
   if (state === 'no_eta') {
@@ -53,22 +99,14 @@ export function ChargeStatus({
             ? null
             : messages.chargeFree({ until: messages.formatDateTime(chargeableFromMs, timeZone) })}
         </p>
-        {targetMs === null ? null : (
-          <p className="hc-charge__countdown">
-            <CountdownText targetMs={targetMs} serverNow={serverNow} render={renderFree} />
-          </p>
-        )}
+        {countdown(renderFree)}
       </>
     );
   } else if (state === 'chargeable') {
     content = (
       <>
         <h3 className="hc-charge__title">{messages.chargeChargeableTitle}</h3>
-        {targetMs === null ? null : (
-          <p className="hc-charge__countdown">
-            <CountdownText targetMs={targetMs} serverNow={serverNow} render={renderDueIn} />
-          </p>
-        )}
+        {countdown(renderDueIn)}
         <p className="hc-charge__text">{messages.chargeChargeableBody({ windowHours })}</p>
       </>
     );
@@ -82,7 +120,7 @@ export function ChargeStatus({
   }
 
   return (
-    <section className="hc-charge" data-charge={state} id={id}>
+    <section className="hc-charge" data-charge={state} id={id} ref={sectionRef} tabIndex={-1}>
       {content}
       <ChargeAnnouncer state={state} targetMs={targetMs} serverNow={serverNow} messages={messages} />
     </section>

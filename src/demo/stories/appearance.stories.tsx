@@ -112,3 +112,34 @@ export const NoStylesheet: Story = {
     await expect(await dialog.findByRole('heading', { name: 'Your appointment is cancelled' })).toBeVisible();
   },
 };
+
+export const InsideHostResets: Story = {
+  name: "Inside a portal with its own resets",
+  // Unlayered resets loaded after the widget's stylesheet (src/demo/stories/host-reset.css).
+  parameters: { hostReset: true },
+  play: async ({ canvasElement }) => {
+    const trigger = within(canvasElement).getByRole('button', { name: 'Cancel appointment' });
+    // The resets make every button transparent; the widget's own must keep their colours.
+    await expect(getComputedStyle(trigger).backgroundColor).not.toBe('rgba(0, 0, 0, 0)');
+    const { dialog } = await openFromTrigger(canvasElement);
+    const element = canvasElement.ownerDocument.querySelector('dialog')!;
+    await expect(parseFloat(getComputedStyle(element).paddingTop)).toBeGreaterThan(8);
+    const confirm = dialog.getByRole('button', { name: 'Cancel appointment' });
+    await expect(getComputedStyle(confirm).backgroundColor).not.toBe('rgba(0, 0, 0, 0)');
+    await expect(confirm.getBoundingClientRect().height).toBeGreaterThanOrEqual(24);
+    const title = dialog.getByRole('heading', { level: 2 });
+    await expect(parseFloat(getComputedStyle(title).fontSize)).toBeGreaterThan(parseFloat(getComputedStyle(element).fontSize));
+    // A failed submit: the error summary's list keeps its bullets and its links their weight.
+    await userEvent.click(confirm);
+    const summary = await waitFor(() => {
+      const found = element.querySelector<HTMLElement>('.hc-error-summary');
+      if (!found) throw new Error('no error summary yet');
+      return found;
+    });
+    await expect(getComputedStyle(summary.querySelector('ul')!).listStyleType).toBe('disc');
+    // The focus ring survives the resets.
+    await userEvent.tab();
+    const focused = canvasElement.ownerDocument.activeElement as HTMLElement;
+    await expect(parseFloat(getComputedStyle(focused).outlineWidth)).toBeGreaterThanOrEqual(2);
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * Theming in Chromium: dark mode follows the system's `prefers-color-scheme` and stays accessible
+ * (axe, WCAG 2.2 AA, every state the patient passes through), and a portal's own custom property
+ * values re-colour the widget without touching its rules.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningDemo } from '../../src/demo/run-demo';
+import { scanState } from './a11y-scan';
+import { launchChromium } from './browser';
+import { startBuiltDemo } from './demo-server';
+import { openDialogFor, signInAsAlice } from './demo-fixtures';
+
+let browser: Browser;
+let demo: RunningDemo;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+beforeEach(async () => {
+  demo = await startBuiltDemo();
+});
+afterEach(async () => {
+  await page?.close();
+  await demo?.close();
+});
+
+/** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((c) => {
+    const v = Number(c) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+const colours = (selector: string) =>
+  page.locator(selector).evaluate((element) => {
+    const style = getComputedStyle(element);
+    return { background: style.backgroundColor, text: style.color };
+  });
+
+describe('dark mode', () => {
+  it('follows prefers-color-scheme: dark surfaces, light text, and no axe violation in any state', async () => {
+    page = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1024, height: 800 } });
+    await signInAsAlice(page, demo);
+    await openDialogFor(page, 'Wound dressing');
+    await page.getByRole('alertdialog').getByRole('radio').first().waitFor();
+
+    const dialog = await colours('dialog[open]');
+    expect(luminance(dialog.background)).toBeLessThan(0.05);
+    expect(luminance(dialog.text)).toBeGreaterThan(0.7);
+
+    const states: string[] = [];
+    const check = async (state: string) => {
+      const scan = await scanState(page, `dark: ${state}`);
+      expect(scan.violations, state).toEqual([]);
+      expect(scan.incomplete.filter((finding) => finding.review === undefined), state).toEqual([]);
+      states.push(state);
+    };
+    await check('form');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel appointment' }).click();
+    await page.getByRole('alertdialog').getByRole('alert').first().waitFor();
+    await check('validation error');
+    await page.getByRole('alertdialog').getByRole('radio', { name: "I'm unwell" }).check();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel appointment' }).click();
+    await page.getByRole('alertdialog').getByRole('heading', { name: /cancelled/i }).waitFor();
+    await check('success');
+    console.log(`theming: dark mode, ${states.length} states scanned, 0 violations`);
+  });
+
+  it('stays light when the system asks for light', async () => {
+    page = await browser.newPage({ colorScheme: 'light', viewport: { width: 1024, height: 800 } });
+    await signInAsAlice(page, demo);
+    await openDialogFor(page, 'Wound dressing');
+    const dialog = await colours('dialog[open]');
+    expect(luminance(dialog.background)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('custom properties', () => {
+  it("re-colour the widget from the portal's own stylesheets, loaded before or after the widget's", async () => {
+    page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+    await signInAsAlice(page, demo);
+    // What a portal's stylesheets would say, added through the CSSOM (which the page's CSP allows):
+    // one rule at the very start of the cascade, before the widget's stylesheet, one after it.
+    await page.evaluate(() => {
+      document.styleSheets[0]!.insertRule(':root { --hc-color-danger: rgb(106, 27, 154); }', 0);
+      const after = new CSSStyleSheet();
+      after.replaceSync(':root { --hc-radius: 0px; --hc-focus-width: 4px; }');
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, after];
+    });
+    await openDialogFor(page, 'Wound dressing');
+    const confirm = page.getByRole('alertdialog').getByRole('button', { name: 'Cancel appointment' });
+    const look = await confirm.evaluate((element) => {
+      const style = getComputedStyle(element);
+      return { background: style.backgroundColor, radius: style.borderTopLeftRadius };
+    });
+    expect(look).toEqual({ background: 'rgb(106, 27, 154)', radius: '0px' });
+    await confirm.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await confirm.evaluate((element) => getComputedStyle(element).outlineWidth)).toBe('4px');
+  });
+});
