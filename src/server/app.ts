@@ -13,7 +13,7 @@ import { parseCancelBody, readIdempotencyKey } from './parse-cancel-request';
 import { FixedWindowRateLimiter } from './rate-limit';
 import { assertDeclaredLengthWithin, readJsonBody } from './read-body';
 import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
-import { importSessionKey, verifyPatientSession, type PatientIdentity } from './session';
+import { createSessionVerifier, importSessionKey, type PatientIdentity } from './session';
 import { createHeimWebhookHandler } from './webhooks';
 
 export type CancelHandler = (request: Request) => Promise<Response>;
@@ -28,10 +28,10 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
   const heim = createHeimClient(resolved.heim);
   const service = createCancellationService({ heim, options: resolved, log });
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
-  const key = resolved.sessionSecret === undefined ? undefined : importSessionKey(resolved.sessionSecret);
+  const verifySession = resolved.sessionSecret === undefined ? undefined : createSessionVerifier(importSessionKey(resolved.sessionSecret));
 
   async function authenticate(request: Request): Promise<PatientIdentity> {
-    const identity = resolved.authenticate ? await resolved.authenticate(request) : await verifyPatientSession(request, await key!);
+    const identity = resolved.authenticate ? await resolved.authenticate(request) : await verifySession!(request);
     if (!identity) throw new ProxyError('unauthenticated');
     return identity;
   }

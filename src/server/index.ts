@@ -10,9 +10,10 @@ export {
   sessionCookie,
   clearedSessionCookie,
   verifyPatientSession,
+  createSessionVerifier,
   sessionKey,
 } from './session';
-export type { Authenticate, PatientIdentity, CreatePatientSessionOptions } from './session';
+export type { Authenticate, PatientIdentity, CreatePatientSessionOptions, SessionVerifier } from './session';
 export { consoleJsonLogger, silentLogger } from './logger';
 export type { Logger, LogEntry, LogLevel } from './logger';
 export { startProxyServer } from './serve';
