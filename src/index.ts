@@ -15,11 +15,13 @@ export { appointmentQueryOptions, cancellationQueryOptions, cancelAppointmentKey
 export { createCancelApiClient, CancelApiError, isCancelApiError } from './widget/api-client';
 export { createServerClock } from './widget/server-clock';
 export { defaultMessages } from './widget/messages';
+export { pseudoLocalize, pseudoLocalizeMessages } from './widget/pseudo-locale';
 
 export type { CancelAppointmentButtonProps } from './widget/cancel-appointment-button';
 export type { CancelAppointmentDialogProps } from './widget/cancel-appointment-dialog';
 export type { CancelAppointmentProviderProps } from './widget/cancel-appointment-provider';
 export type { CancelAppointmentConfig, CancelledResult } from './widget/cancel-appointment-context';
+export type { CancelAppointmentEvent, CancelAppointmentEventType } from './widget/cancel-appointment-events';
 export type { UseAppointmentOptions } from './widget/use-appointment';
 export type { UseCancellationStatusOptions } from './widget/use-cancellation-status';
 export type { UseChargeCountdownOptions, ChargeCountdown } from './widget/use-charge-countdown';

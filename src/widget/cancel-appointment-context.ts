@@ -23,6 +23,8 @@ export interface CancelAppointmentContextValue {
   readonly messages: CancelAppointmentMessages;
   readonly queryClient: CancelAppointmentScope['queryClient'];
   readonly onCancelled: ((result: CancelledResult) => void) | undefined;
+  /** The portal's `onEvent`, made safe (it never throws); undefined when none is given. */
+  readonly onEvent: CancelAppointmentScope['onEvent'];
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
   /** `config.noteMaxLength`, checked, or the default. */
   readonly noteMaxLength: number;
@@ -101,6 +103,7 @@ export function contextOf(scope: CancelAppointmentScope): CancelAppointmentConte
     messages: messagesOf(scope),
     queryClient: scope.queryClient,
     onCancelled: scope.onCancelled,
+    onEvent: scope.onEvent,
     onReschedule: scope.onReschedule,
     noteMaxLength: scope.noteMaxLength,
     config: scope.config,

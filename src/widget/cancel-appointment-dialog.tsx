@@ -6,6 +6,7 @@ import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import { CancelDialogContent } from './cancel-dialog-content';
 import { useNativeDialog } from './use-native-dialog';
 import { usePendingConfirmation } from './use-pending-confirmation';
+import { useReportOpened } from './use-report-opened';
 
 export interface CancelAppointmentDialogProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
@@ -76,6 +77,7 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
     [isControlled, onOpenChange],
   );
   const close = useCallback(() => setOpen(false), [setOpen]);
+  useReportOpened(appointmentId, isOpen);
 
   const dialogRef = useRef<HTMLDialogElement>(null);
   const dismissRef = useRef<HTMLButtonElement>(null);

@@ -18,6 +18,7 @@ import {
   type CancelledResult,
   type ProviderIdentity,
 } from './cancel-appointment-scope';
+import { reportEventSafely, type CancelAppointmentEvent } from './cancel-appointment-events';
 
 export interface CancelAppointmentProviderProps extends CancelAppointmentConfig {
   readonly children?: ReactNode;
@@ -59,7 +60,10 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
   onCancelledRef.current = config.onCancelled;
   const onRescheduleRef = useRef(config.onReschedule);
   onRescheduleRef.current = config.onReschedule;
+  const onEventRef = useRef(config.onEvent);
+  onEventRef.current = config.onEvent;
   const hasOnCancelled = config.onCancelled !== undefined;
+  const hasOnEvent = config.onEvent !== undefined;
   const hasOnReschedule = config.onReschedule !== undefined;
 
   const scope = useMemo<CancelAppointmentScope>(
@@ -69,13 +73,14 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
       parent,
       queryClient,
       onCancelled: hasOnCancelled ? (result: CancelledResult) => onCancelledRef.current?.(result) : undefined,
+      onEvent: hasOnEvent ? (event: CancelAppointmentEvent) => reportEventSafely(onEventRef.current, event) : undefined,
       onReschedule: hasOnReschedule ? (appointmentId: string) => onRescheduleRef.current?.(appointmentId) : undefined,
       noteMaxLength,
       provider,
       tree: parent?.tree ?? provider,
     }),
     // `config` is a new object each render; the parts of it that matter are listed one by one.
-    [parent, queryClient, hasOnCancelled, hasOnReschedule, noteMaxLength, apiBaseUrl, fetchImpl, props.messages, provider],
+    [parent, queryClient, hasOnCancelled, hasOnEvent, hasOnReschedule, noteMaxLength, apiBaseUrl, fetchImpl, props.messages, provider],
   );
 
   const content = <CancelAppointmentScopeContext.Provider value={scope}>{children}</CancelAppointmentScopeContext.Provider>;

@@ -7,6 +7,7 @@
 import { createContext, useContext } from 'react';
 import type { QueryClient } from '@tanstack/react-query';
 import type { CancellationView, Charge } from '../core/index';
+import type { CancelAppointmentEventHandler } from './cancel-appointment-events';
 import type { CancelAppointmentMessagesOverride } from './messages';
 
 /** What `onCancelled` receives once the cancellation is confirmed. */
@@ -41,6 +42,14 @@ export interface CancelAppointmentConfig {
    */
   readonly onCancelled?: (result: CancelledResult) => void;
   /**
+   * Analytics: called at each step of a cancellation (`opened`, `reason_chosen`, `submitted`,
+   * `cancelled`, `failed`) with the appointment id, the reason code, the charge state and, on
+   * `failed`, the error code; never the note or any detail of the patient or the visit. `cancelled`
+   * comes once per cancellation, like `onCancelled`. A handler that throws is ignored.
+   * @default undefined (nothing is called)
+   */
+  readonly onEvent?: CancelAppointmentEventHandler;
+  /**
    * When given, the dialog offers "Rearrange instead", which calls it and closes.
    * @default undefined (no "Rearrange instead")
    */
@@ -74,6 +83,8 @@ export interface CancelAppointmentScope {
   readonly parent: CancelAppointmentScope | null;
   readonly queryClient: QueryClient;
   readonly onCancelled: ((result: CancelledResult) => void) | undefined;
+  /** `config.onEvent`, made safe: it never throws. */
+  readonly onEvent: CancelAppointmentEventHandler | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
   /** `config.noteMaxLength`, checked, or the default. */
   readonly noteMaxLength: number;

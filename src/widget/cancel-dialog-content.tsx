@@ -110,6 +110,7 @@ export function CancelDialogContent({
             initialBody={flow.submittedBody}
             noteMaxLength={noteMaxLength}
             serverIssues={view.fieldIssues}
+            onReasonChange={flow.chooseReason}
           />
           {view.notice === null ? null : (
             <div className="hc-notice" role="alert" data-notice={view.notice}>

@@ -10,7 +10,8 @@ import type { CancelAppointmentMessages } from './messages';
 
 /** The raw values of the form's fields. */
 export interface CancelFormValues {
-  reasonCode: string;
+  /** Null when react-hook-form reads the radio group with none chosen. */
+  reasonCode: string | null;
   note: string;
   acknowledgeCharge: boolean;
 }
@@ -37,7 +38,9 @@ export function createCancelFormSchema({
   messages,
 }: CancelFormSchemaInput) {
   return z
-    .object({ reasonCode: z.string(), note: z.string(), acknowledgeCharge: z.boolean() })
+    // reasonCode is null once focus has passed through the radios with none chosen
+    // (react-hook-form reads an unchecked group as null on blur): still "choose a reason".
+    .object({ reasonCode: z.string().nullable(), note: z.string(), acknowledgeCharge: z.boolean() })
     .superRefine((values, ctx) => {
       const code = values.reasonCode;
       const offered = isReasonCode(code) && reasons.includes(code);

@@ -32,6 +32,8 @@ export interface CancelFormProps {
    * those fields and in the error summary, which takes focus. A new array is a new refusal.
    */
   readonly serverIssues?: readonly ErrorIssue[] | null;
+  /** Called when the patient picks a reason (not when the form is refilled), for analytics. */
+  readonly onReasonChange?: (reasonCode: ReasonCode) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export function CancelForm({
   initialBody = null,
   noteMaxLength = DEFAULT_NOTE_MAX_LENGTH,
   serverIssues = null,
+  onReasonChange,
 }: CancelFormProps) {
   const schema = useMemo(
     () => createCancelFormSchema({ reasons, acknowledgementRequired, noteMaxLength, messages }),
@@ -82,9 +85,7 @@ export function CancelForm({
 
   const summaryRef = useRef<HTMLDivElement>(null);
   const [summaryFocusRequest, setSummaryFocusRequest] = useState(0);
-  useEffect(() => {
-    if (summaryFocusRequest > 0) summaryRef.current?.focus();
-  }, [summaryFocusRequest]);
+  const focusedRequest = useRef(0);
 
   // The proxy's rules can be stricter than ours (a lower note limit, a reason no longer offered):
   // its refusal lands on the field it names, in the patient's words, never the proxy's.
@@ -112,6 +113,15 @@ export function CancelForm({
     items.push({ fieldId: acknowledgeId, message: errors.acknowledgeCharge.message });
   }
 
+  // react-hook-form calls the invalid-submit callback before it publishes the errors, so the
+  // summary may mount a render after the request: focus it once both are there, once per request.
+  const summaryShown = submitCount > 0 && items.length > 0;
+  useEffect(() => {
+    if (summaryFocusRequest <= focusedRequest.current || !summaryShown || summaryRef.current === null) return;
+    focusedRequest.current = summaryFocusRequest;
+    summaryRef.current.focus();
+  }, [summaryFocusRequest, summaryShown]);
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     if (!canSubmit()) {
       event.preventDefault();
@@ -121,8 +131,19 @@ export function CancelForm({
   };
 
   return (
-    <form className="hc-form" id={id} noValidate onSubmit={submit}>
-      {submitCount > 0 && items.length > 0 ? (
+    <form
+      className="hc-form"
+      id={id}
+      noValidate
+      onSubmit={submit}
+      // Listened to here, where the patient's change bubbles, so the reason picker stays untouched.
+      onChange={(event) => {
+        // Not `instanceof`: the form may live in another window's document (an iframe).
+        const { name, value } = event.target as EventTarget & Partial<Pick<HTMLInputElement, 'name' | 'value'>>;
+        if (name === 'reasonCode' && isReasonCode(value)) onReasonChange?.(value);
+      }}
+    >
+      {summaryShown ? (
         <ErrorSummary ref={summaryRef} title={messages.errorSummaryTitle} items={items} />
       ) : null}
       <ReasonPicker

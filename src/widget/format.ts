@@ -53,6 +53,14 @@ export function formatUnit(locale: string, value: number, unit: DurationUnit): s
   ).format(value);
 }
 
+/** "0–1 minutes": a range of one unit, worded and pluralised by CLDR. */
+export function formatUnitRange(locale: string, from: number, to: number, unit: DurationUnit): string {
+  return cached(
+    `u|${locale}|${unit}`,
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
+  ).formatRange(from, to);
+}
+
 /** Picks the CLDR plural category ("one", "other"...) for messages that need a plural noun. */
 export function pluralCategory(locale: string, value: number): Intl.LDMLPluralRule {
   return cached(`p|${locale}`, () => new Intl.PluralRules(locale)).select(value);

@@ -6,18 +6,27 @@
 import { REASON_CODES, REASONS } from '../core/index';
 import type { ReasonCode } from '../core/index';
 import { formatDateTime, formatDuration, formatNumber, formatUnit, pluralCategory } from './format';
+import { localeFormatters } from './locale-formatters';
 
 /**
  * Every user-facing string. Defaults: `defaultMessages` (en-GB). Functions receive already
  * formatted values (dates with their zone, durations), so a translation only rearranges words.
  */
 export interface CancelAppointmentMessages {
-  /** BCP 47 locale used by the default formatters. Default `'en-GB'`. */
+  /**
+   * BCP 47 locale used by the default formatters. An override that changes it without giving its
+   * own formatters gets the default ones in the new locale (docs/languages.md). Default `'en-GB'`.
+   */
   readonly locale: string;
   /** Formats an instant in the appointment's zone, with the zone's name. */
   readonly formatDateTime: (epochMs: number, timeZone: string) => string;
   /** Formats a remaining duration ("5 hours, 12 minutes"). */
   readonly formatDuration: (ms: number) => string;
+  /**
+   * Formats a remaining duration to the whole minute, for a patient who has hidden the seconds
+   * ("12 minutes", "less than a minute"). Rounded down, like `formatDuration`.
+   */
+  readonly formatDurationWithoutSeconds: (ms: number) => string;
 
   readonly trigger: string;
   readonly cancelledStatus: string;
@@ -41,6 +50,10 @@ export interface CancelAppointmentMessages {
   readonly announceDue: string;
   readonly announceFreeRemaining: (values: { remaining: string }) => string;
   readonly announceDueIn: (values: { remaining: string }) => string;
+  /** The control that stops the countdown changing every second (WCAG 2.2.2), while seconds show. */
+  readonly hideSeconds: string;
+  /** The same control once seconds are hidden. */
+  readonly showSeconds: string;
 
   readonly reasonLegend: string;
   readonly reasonLabels: Readonly<Record<ReasonCode, string>>;
@@ -116,6 +129,7 @@ export type CancelAppointmentMessagesOverride = Partial<Omit<CancelAppointmentMe
 };
 
 const LOCALE = 'en-GB';
+const MINUTE_MS = 60_000;
 
 const reasonLabels = Object.fromEntries(REASON_CODES.map((code) => [code, REASONS[code].patientLabel])) as Record<
   ReasonCode,
@@ -127,6 +141,8 @@ export const defaultMessages: CancelAppointmentMessages = {
   locale: LOCALE,
   formatDateTime: (epochMs, timeZone) => formatDateTime(LOCALE, epochMs, timeZone),
   formatDuration: (ms) => formatDuration(LOCALE, ms),
+  formatDurationWithoutSeconds: (ms) =>
+    ms < MINUTE_MS ? 'less than a minute' : formatDuration(LOCALE, Math.floor(ms / MINUTE_MS) * MINUTE_MS),
 
   trigger: 'Cancel appointment',
   cancelledStatus: 'Appointment cancelled',
@@ -151,6 +167,8 @@ export const defaultMessages: CancelAppointmentMessages = {
   announceDue: 'The practitioner is due now. If you cancel now, you may be charged.',
   announceFreeRemaining: ({ remaining }) => `${remaining} left to cancel free of charge.`,
   announceDueIn: ({ remaining }) => `The practitioner is due in ${remaining}.`,
+  hideSeconds: 'Hide seconds',
+  showSeconds: 'Show seconds',
 
   reasonLegend: 'Why are you cancelling?',
   reasonLabels,
@@ -238,8 +256,12 @@ export function mergeMessages(
   if (override === undefined) return base;
   const { reasonLabels: labels, ...rest } = override;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  // A new locale re-binds the formatters it does not replace, so dates and durations follow it.
+  const relocalised =
+    override.locale !== undefined && override.locale !== base.locale ? localeFormatters(override.locale) : {};
   return {
     ...base,
+    ...relocalised,
     ...(defined as Partial<CancelAppointmentMessages>),
     reasonLabels: { ...base.reasonLabels, ...stripUndefined(labels) },
   };

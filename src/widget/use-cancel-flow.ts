@@ -5,8 +5,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { CHARGE_STATES } from '../core/index';
-import type { AppointmentResponse, CancelRequestBody, Charge, ChargeState } from '../core/index';
+import type { AppointmentResponse, CancelRequestBody, Charge, ChargeState, ReasonCode } from '../core/index';
 import { isCancelApiError } from './api-client';
+import { cancelAppointmentEvent } from './cancel-appointment-events';
 import { updateAttempt, useCancelAttempt } from './cancel-attempt';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { decideView, fieldIssuesOf, readsCancelled, type CancelFlowView } from './cancel-flow-view';
@@ -34,11 +35,13 @@ export interface CancelFlow {
   readonly submittedBody: CancelRequestBody | null;
   /** Sends the unresolved request again, with the same Idempotency-Key. */
   readonly retry: () => void;
+  /** Tells the flow the patient chose a reason (reported as `reason_chosen`). */
+  readonly chooseReason: (reasonCode: ReasonCode) => void;
   readonly reloadAppointment: () => void;
 }
 
 export function useCancelFlow(appointmentId: string): CancelFlow {
-  const { queryClient } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const { queryClient, onEvent } = useCancelAppointmentContext('CancelAppointmentDialog');
   const query = useAppointment(appointmentId);
   const mutation = useCancelAppointment(appointmentId);
   const attempt = useCancelAttempt(appointmentId, queryClient);
@@ -61,6 +64,10 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   }
   const charge: ChargeCountdown = { ...countdown, state, targetMs: state === countdown.state ? countdown.targetMs : null };
   const chargeNow: Charge | null = data === undefined ? null : { ...data.charge, state };
+  // Events carry the state the patient is looking at when they happen, read by callbacks that
+  // outlive this render (a request's answer).
+  const shownChargeState = useRef<ChargeState | null>(null);
+  shownChargeState.current = data === undefined ? null : state;
 
   const inFlight = useRef(false);
   // A form that comes back (not cancelled, or reopened after a lost answer) is not blank.
@@ -73,18 +80,30 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
     (body: CancelRequestBody) => {
       if (inFlight.current) return;
       inFlight.current = true;
+      onEvent?.(cancelAppointmentEvent('submitted', appointmentId, body.reasonCode, shownChargeState.current));
       mutate(body, {
         onError: (error) => {
           if (isCancelApiError(error) && error.code === 'charge_acknowledgement_required' && error.charge) {
             setInsisted(error.charge);
           }
+          // The proxy's word on the charge is the newest there is.
+          const chargeState = (isCancelApiError(error) ? error.charge?.state : undefined) ?? shownChargeState.current;
+          // The mutation turns every failure into a CancelApiError; `network_error` is the fallback code.
+          const code = isCancelApiError(error) ? error.code : 'network_error';
+          onEvent?.(cancelAppointmentEvent('failed', appointmentId, body.reasonCode, chargeState, code));
         },
         onSettled: () => {
           inFlight.current = false;
         },
       });
     },
-    [mutate],
+    [mutate, onEvent, appointmentId],
+  );
+
+  const chooseReason = useCallback(
+    (reasonCode: ReasonCode) =>
+      onEvent?.(cancelAppointmentEvent('reason_chosen', appointmentId, reasonCode, shownChargeState.current)),
+    [onEvent, appointmentId],
   );
 
   const submit = useCallback(
@@ -143,6 +162,7 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
     submittedBody,
     submit,
     retry,
+    chooseReason,
     reloadAppointment: useCallback(() => void refetch(), [refetch]),
   };
 }

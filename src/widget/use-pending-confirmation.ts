@@ -1,13 +1,15 @@
 import { useEffect } from 'react';
 import { claimReport, readAttempt, recordPollAnswer, updateAttempt, useCancelAttempt, type CancelAttempt } from './cancel-attempt';
 import { useCancelAppointmentContext, type CancelledResult } from './cancel-appointment-context';
+import { cancelAppointmentEvent } from './cancel-appointment-events';
 import { cancelAppointmentKeys } from './query-options';
 import { freshStatus, useCancellationStatus } from './use-cancellation-status';
 
 /**
  * Watches an appointment's cancel attempt for as long as the dialog component is mounted, open or
  * closed: while the proxy could not confirm (202) it polls, with back-off, and records the final
- * answer; once our cancellation is confirmed it reports it, once. It lives above the dialog's
+ * answer; once our cancellation is confirmed it reports it, once (`onCancelled` and the
+ * `cancelled` event share that one claim). It lives above the dialog's
  * content so closing the dialog neither stops the checking (the pending panel promises it goes
  * on) nor loses the attempt, and reopening shows where it stands.
  */
@@ -15,7 +17,7 @@ export function usePendingConfirmation(
   appointmentId: string,
   onConfirmed: ((result: CancelledResult) => void) | undefined,
 ): CancelAttempt {
-  const { queryClient } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const { queryClient, onEvent } = useCancelAppointmentContext('CancelAppointmentDialog');
   const attempt = useCancelAttempt(appointmentId, queryClient);
   const { pending, confirmed, reported } = attempt;
   const since = pending?.since ?? 0;
@@ -34,9 +36,13 @@ export function usePendingConfirmation(
 
   useEffect(() => {
     if (confirmed === null || reported) return;
+    const sentReason = readAttempt(queryClient, appointmentId).lastSent?.body.reasonCode ?? null;
     const result = claimReport(queryClient, appointmentId);
-    if (result !== null) onConfirmed?.(result);
-  }, [confirmed, reported, queryClient, appointmentId, onConfirmed]);
+    if (result === null) return;
+    const reasonCode = result.cancellation?.reasonCode ?? sentReason;
+    onEvent?.(cancelAppointmentEvent('cancelled', appointmentId, reasonCode, result.charge?.state ?? null));
+    onConfirmed?.(result);
+  }, [confirmed, reported, queryClient, appointmentId, onConfirmed, onEvent]);
 
   return attempt;
 }

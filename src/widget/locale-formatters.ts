@@ -1,0 +1,27 @@
+/**
+ * The formatters of a messages object for any locale, all through `Intl` (format.ts). A messages
+ * object that changes `locale` without bringing its own formatters gets these (mergeMessages), so
+ * dates, numbers and durations follow the language instead of staying en-GB.
+ */
+import { formatDateTime, formatDuration, formatUnitRange } from './format';
+import type { CancelAppointmentMessages } from './messages';
+
+export type LocaleFormatters = Pick<
+  CancelAppointmentMessages,
+  'formatDateTime' | 'formatDuration' | 'formatDurationWithoutSeconds'
+>;
+
+const MINUTE_MS = 60_000;
+
+export function localeFormatters(locale: string): LocaleFormatters {
+  return {
+    formatDateTime: (epochMs, timeZone) => formatDateTime(locale, epochMs, timeZone),
+    formatDuration: (ms) => formatDuration(locale, ms),
+    // "Less than a minute" has no Intl form; a range ("0–1 minutes") says the same in every
+    // language. A translation can give its own words by overriding this formatter.
+    formatDurationWithoutSeconds: (ms) =>
+      ms < MINUTE_MS
+        ? formatUnitRange(locale, 0, 1, 'minute')
+        : formatDuration(locale, Math.floor(ms / MINUTE_MS) * MINUTE_MS),
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * `locale` drives the formatters: a messages override that changes it without bringing its own
+ * formatters gets dates, durations and the minute-only countdown in that language through Intl.
+ */
+import { describe, expect, it } from 'vitest';
+import { defaultMessages } from '../../src/index';
+import { mergeMessages } from '../../src/widget/messages';
+
+const NOV_24_NOON_UTC = Date.UTC(2026, 10, 24, 12, 0);
+
+describe('messages locale', () => {
+  it('re-binds the default formatters to a new locale', () => {
+    const welsh = mergeMessages(defaultMessages, { locale: 'cy', keep: 'Cadw’r apwyntiad' });
+    expect(welsh.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toMatch(/Tachwedd/);
+    expect(welsh.formatDuration(2 * 3_600_000 + 5 * 60_000)).toMatch(/awr/);
+    expect(welsh.formatDurationWithoutSeconds(30_000)).toMatch(/^0–1 munud$/);
+    expect(welsh.keep).toBe('Cadw’r apwyntiad');
+    // Strings it does not translate stay as they were.
+    expect(welsh.close).toBe(defaultMessages.close);
+  });
+
+  it('keeps formatters the override brings, and leaves en-GB alone', () => {
+    const own = (): string => 'own';
+    const french = mergeMessages(defaultMessages, { locale: 'fr', formatDuration: own });
+    expect(french.formatDuration(60_000)).toBe('own');
+    expect(french.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toMatch(/novembre/);
+    expect(mergeMessages(defaultMessages, { close: 'Done' }).formatDateTime).toBe(defaultMessages.formatDateTime);
+    expect(defaultMessages.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toBe('Tuesday 24 November at 12:00 GMT');
+  });
+});
