@@ -39,7 +39,16 @@ console.log(`npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} 
 if (existsSync(REPORT)) {
   const report = JSON.parse(readFileSync(REPORT, 'utf8'));
   const skipped = report.numPendingTests + report.numTodoTests;
-  console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  // A test that failed, was retried (the e2e project allows one) and then passed keeps its first
+  // failure in the report: name it, so a flaky test is seen and fixed rather than hidden.
+  const retried = report.testResults.flatMap((file) =>
+    file.assertionResults
+      .filter((test) => test.status === 'passed' && test.failureMessages.length > 0)
+      .map((test) => ({ name: `${file.name.replace(`${process.cwd()}/`, '')} > ${test.fullName}`, first: test.failureMessages[0].split('\n')[0] })),
+  );
+  for (const test of retried) console.log(`passed only on retry: ${test.name}\n  first failure: ${test.first}`);
+  const flaky = retried.length > 0 ? `, ${retried.length} only on retry` : '';
+  console.log(`${report.numPassedTests} passed${flaky}, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
   if (report.numTotalTests === 0) {
     console.error('No test ran.');
     process.exit(1);

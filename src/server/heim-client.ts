@@ -15,8 +15,8 @@ import {
 import type { ZodType } from 'zod';
 
 export type HeimOutcome<T> =
-  | { kind: 'ok'; value: T }
-  | { kind: 'not_found' }
+  | { kind: 'ok'; value: T; status: number }
+  | { kind: 'not_found'; status: 404 }
   /** Heim answered 4xx (other than 404): it refused. */
   | { kind: 'rejected'; status: number }
   /** Heim answered 3xx/5xx/429: it said something went wrong, maybe after acting. */
@@ -88,14 +88,16 @@ export function createHeimClient(options: HeimClientOptions): HeimClient {
       // Headers arrived but the body did not: for a POST that means we cannot know.
       return response.ok ? { kind: 'malformed', status: response.status } : { kind: 'lost' };
     }
-    if (response.status === 404) return { kind: 'not_found' };
+    if (response.status === 404) return { kind: 'not_found', status: 404 };
     if (response.status >= 400 && response.status < 500 && response.status !== 429) {
       return { kind: 'rejected', status: response.status };
     }
     if (!response.ok) return { kind: 'failed', status: response.status };
     try {
       const parsed = schema.safeParse(JSON.parse(text));
-      return parsed.success ? { kind: 'ok', value: parsed.data } : { kind: 'malformed', status: response.status };
+      return parsed.success
+        ? { kind: 'ok', value: parsed.data, status: response.status }
+        : { kind: 'malformed', status: response.status };
     } catch {
       return { kind: 'malformed', status: response.status };
     }

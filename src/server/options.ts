@@ -66,11 +66,17 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export const heimBaseUrlSchema = z
-  .url({ message: 'must be a URL' })
+  .url({ message: 'must be a URL', abort: true })
   .refine((value) => {
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   }, 'must be https: unless the host is loopback')
+  // Paths are appended to it (`/appointments/{id}`), so without the version every call is a 404
+  // that would only show up when a patient first opened the dialog.
+  .refine((value) => {
+    const url = new URL(value);
+    return /\/v\d+\/*$/.test(url.pathname) && url.search === '' && url.hash === '';
+  }, 'must end with the API version path, e.g. https://api.heim.health/v1, with no query or fragment')
   .transform((value) => value.replace(/\/+$/, ''));
 
 export const heimApiKeySchema = z

@@ -33,7 +33,9 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
 export function CancelAppointmentButton({ appointmentId, children, className, ...config }: CancelAppointmentButtonProps) {
   return (
     <CancelAppointmentProvider {...config}>
-      <TriggerAndDialog appointmentId={appointmentId} className={className}>
+      {/* Keyed by the id: a button reused for another appointment (a list re-sorted, a portal
+          that recycles rows) starts afresh, closed, and never shows one visit's form for another. */}
+      <TriggerAndDialog key={appointmentId} appointmentId={appointmentId} className={className}>
         {children}
       </TriggerAndDialog>
     </CancelAppointmentProvider>

@@ -19,6 +19,17 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListFor
 }
 
 /**
+ * The locales to ask Intl for: the chosen one, then British English. Without the fallback, a
+ * runtime that lacks the chosen locale's data (Chromium ships no Welsh dates, for one) falls back
+ * to *its* default, often US English ("Wednesday, November 25 at 10:30 AM") — the one English a
+ * UK patient never expects.
+ */
+const FALLBACK_LOCALE = 'en-GB';
+function locales(locale: string): string[] {
+  return locale === FALLBACK_LOCALE ? [locale] : [locale, FALLBACK_LOCALE];
+}
+
+/**
  * A date and time in the appointment's zone with the zone's name, whatever the device's zone:
  * "Wednesday 25 November at 10:30 GMT" (en-GB). The zone name matters around clock changes.
  */
@@ -26,7 +37,7 @@ export function formatDateTime(locale: string, epochMs: number, timeZone: string
   const formatter = cached(
     `dt|${locale}|${timeZone}`,
     () =>
-      new Intl.DateTimeFormat(locale, {
+      new Intl.DateTimeFormat(locales(locale), {
         weekday: 'long',
         day: 'numeric',
         month: 'long',
@@ -40,7 +51,7 @@ export function formatDateTime(locale: string, epochMs: number, timeZone: string
 }
 
 export function formatNumber(locale: string, value: number): string {
-  return cached(`n|${locale}`, () => new Intl.NumberFormat(locale)).format(value);
+  return cached(`n|${locale}`, () => new Intl.NumberFormat(locales(locale))).format(value);
 }
 
 export type DurationUnit = 'day' | 'hour' | 'minute' | 'second';
@@ -49,7 +60,7 @@ export type DurationUnit = 'day' | 'hour' | 'minute' | 'second';
 export function formatUnit(locale: string, value: number, unit: DurationUnit): string {
   return cached(
     `u|${locale}|${unit}`,
-    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
+    () => new Intl.NumberFormat(locales(locale), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
   ).format(value);
 }
 
@@ -57,13 +68,13 @@ export function formatUnit(locale: string, value: number, unit: DurationUnit): s
 export function formatUnitRange(locale: string, from: number, to: number, unit: DurationUnit): string {
   return cached(
     `u|${locale}|${unit}`,
-    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
+    () => new Intl.NumberFormat(locales(locale), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
   ).formatRange(from, to);
 }
 
 /** Picks the CLDR plural category ("one", "other"...) for messages that need a plural noun. */
 export function pluralCategory(locale: string, value: number): Intl.LDMLPluralRule {
-  return cached(`p|${locale}`, () => new Intl.PluralRules(locale)).select(value);
+  return cached(`p|${locale}`, () => new Intl.PluralRules(locales(locale))).select(value);
 }
 
 const SECOND = 1000;
@@ -89,6 +100,6 @@ export function formatDuration(locale: string, ms: number): string {
     parts.push([Math.floor(total / SECOND), 'second']);
   }
   const shown = parts.filter(([value], index) => index === 0 || value > 0);
-  const list = cached(`l|${locale}`, () => new Intl.ListFormat(locale, { type: 'unit', style: 'long' }));
+  const list = cached(`l|${locale}`, () => new Intl.ListFormat(locales(locale), { type: 'unit', style: 'long' }));
   return list.format(shown.map(([value, unit]) => formatUnit(locale, value, unit)));
 }

@@ -115,6 +115,8 @@ export type WakeEvent = 'visibilitychange' | 'pageshow' | 'focus';
 
 export class TimeDevice {
   private inFlight = 0;
+  /** What the page said and asked, for the message of a wait that timed out. */
+  private readonly journal: string[] = [];
   /** Round trips of the appointment reads (the widget's clock samples), in ms, as Chromium timed them. */
   readonly roundTripsMs: number[] = [];
 
@@ -135,7 +137,23 @@ export class TimeDevice {
         this.roundTripsMs.push(Math.round(request.timing().responseEnd));
       }
     });
-    page.on('requestfailed', done);
+    page.on('requestfailed', (request) => {
+      done(request);
+      this.note(`request failed: ${request.method()} ${new URL(request.url()).pathname} (${request.failure()?.errorText ?? '?'})`);
+    });
+    page.on('response', (response) => {
+      const { pathname } = new URL(response.url());
+      if (pathname.startsWith('/api/') || response.status() >= 400) this.note(`${response.status()} ${response.request().method()} ${pathname}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') this.note(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => this.note(`page error: ${error.message}`));
+  }
+
+  private note(line: string): void {
+    this.journal.push(line);
+    if (this.journal.length > 40) this.journal.shift();
   }
 
   static async open(browser: Browser, options: TimeDeviceOptions): Promise<TimeDevice> {
@@ -186,7 +204,7 @@ export class TimeDevice {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (await check()) return;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
+      if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.\n${await this.describe()}`);
       await this.pump();
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -268,6 +286,18 @@ export class TimeDevice {
       if (controller._realTime !== undefined) throw new Error('sleepWithoutTimers needs a paused clock.');
       controller._advanceNow(controller._now.ticks + by);
     }, ms);
+  }
+
+  /** The page's state and recent journal, so a timed-out wait can be diagnosed from a CI log. */
+  private async describe(): Promise<string> {
+    const page = await this.page
+      .evaluate(() => ({
+        snapshot: window.__timeInstruments.read(),
+        dialog: document.querySelector('dialog')?.outerHTML.slice(0, 1500) ?? '(no dialog element)',
+        deviceNow: new Date(Date.now()).toISOString(),
+      }))
+      .catch((error: unknown) => ({ unreadable: String(error) }));
+    return [`requests in flight: ${this.inFlight}`, JSON.stringify(page, null, 1), ...this.journal].join('\n');
   }
 
   async close(): Promise<void> {

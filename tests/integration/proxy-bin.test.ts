@@ -29,6 +29,7 @@ describe('the standalone proxy (npm run proxy)', () => {
   it.each([
     ['HEIM_API_URL', { HEIM_API_URL: undefined }, 'HEIM_API_URL is required'],
     ['HEIM_API_URL', { HEIM_API_URL: 'http://api.heim.health/v1' }, 'HEIM_API_URL must be https: unless the host is loopback'],
+    ['HEIM_API_URL', { HEIM_API_URL: 'https://api.heim.health' }, 'HEIM_API_URL must end with the API version path'],
     ['HEIM_API_KEY', { HEIM_API_KEY: 'sk_live_wrongprefix' }, 'HEIM_API_KEY must start with test_ or live_'],
     ['PORTAL_SESSION_SECRET', { PORTAL_SESSION_SECRET: 'short' }, 'PORTAL_SESSION_SECRET must be at least 32 bytes'],
     ['PATIENT_REASON_CODES', { PATIENT_REASON_CODES: 'patient_unwell,organisation_cancelled' }, 'PATIENT_REASON_CODES must list only patient-eligible reason codes'],

@@ -35,6 +35,11 @@ describe('POST /appointments/{id}/cancel: the happy path', () => {
     );
     expect(posts[0]!.headers.authorization).toBe(TEST_HEIM_KEY);
     expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+    // The operations log says what Heim answered, success included.
+    expect(backend.logs).toContainEqual(
+      expect.objectContaining({ event: 'cancel.upstream', appointmentId: 'apt_alice_3d', outcome: 'ok', upstreamStatus: posts[0]!.status }),
+    );
+    expect(posts[0]!.status).toBeGreaterThanOrEqual(200);
   });
 
   it('derives causingEntity from the reason: practitioner when the practitioner is late', async () => {

@@ -43,6 +43,26 @@ describe('the dialog loaded on intent', () => {
     expect(await screen.findByRole('alertdialog', { hidden: true })).not.toHaveAttribute('open');
   });
 
+  it('starts afresh, closed, when the button is reused for another appointment while its dialog is open', async () => {
+    const { CancelAppointmentButton } = await freshWidget();
+    const harness = await createWidgetHarness();
+    const view = harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Cancel your appointment?' });
+    expect(await within(dialog).findByText('Wound dressing')).toBeInTheDocument();
+
+    // The portal re-sorts its list and this row now stands for the INR test.
+    view.rerender(<CancelAppointmentButton appointmentId="apt_alice_5h" fetch={harness.fetch} />);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.queryByText('Wound dressing')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const next = await screen.findByRole('alertdialog', { name: 'Cancel your appointment?' });
+    expect(await within(next).findByText('INR blood test')).toBeInTheDocument();
+    expect(within(next).queryByText('Wound dressing')).toBeNull();
+  });
+
   it('shows the trigger words from the nearest provider before the messages load, and the defaults match messages.ts', async () => {
     const { CancelAppointmentButton } = await freshWidget();
     const { TRIGGER_DEFAULTS } = await import('../../src/widget/cancel-appointment-scope');

@@ -27,4 +27,12 @@ describe('messages locale', () => {
     expect(mergeMessages(defaultMessages, { close: 'Done' }).formatDateTime).toBe(defaultMessages.formatDateTime);
     expect(defaultMessages.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toBe('Tuesday 24 November at 12:00 GMT');
   });
+
+  it('falls back to British English, not the runtime default, for a locale the runtime lacks', () => {
+    // No runtime has data for the private-use "qaa": without the fallback Intl answers in its own
+    // default locale (US English on most), with the month first and a 12-hour clock.
+    const unknown = mergeMessages(defaultMessages, { locale: 'qaa' });
+    expect(unknown.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toBe('Tuesday 24 November at 12:00 GMT');
+    expect(unknown.formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe(defaultMessages.formatDuration(2 * 3_600_000 + 5 * 60_000));
+  });
 });

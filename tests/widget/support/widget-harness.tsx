@@ -91,7 +91,9 @@ export async function createWidgetHarness(options: TestBackendOptions = {}): Pro
     restartProxy: async () => {
       backend.restartProxy();
     },
-    render: (ui) => render(<QueryClientProvider client={queryClient}>{ui}</QueryClientProvider>),
+    // A wrapper rather than a wrapped element, so rerender() keeps the same client and tree.
+    render: (ui) =>
+      render(ui, { wrapper: ({ children }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider> }),
   };
   harnesses.push(harness);
   return harness;
