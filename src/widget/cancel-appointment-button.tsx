@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import {
   triggerMessage,
@@ -51,6 +51,29 @@ function preloadDialog(): void {
   loadCancelDialog().catch(() => undefined);
 }
 
+/**
+ * The patient's intent to open: a mouse over the trigger, focus on it, a touch. While it lasts the
+ * dialog's content is rendered (closed) and its appointment fetched, so the click only has to show
+ * it. It ends when the mouse leaves or focus goes elsewhere (not while the dialog is open), and
+ * with each closing, so the next opening starts afresh.
+ */
+function useOpenIntent(open: boolean) {
+  const [intent, setIntent] = useState(false);
+  const openRef = useRef(open);
+  openRef.current = open;
+  const begin = useCallback(() => {
+    preloadDialog();
+    // A transition: preparing yields to anything urgent. A click that follows at once (a script,
+    // a fast tap) opens the dialog first, exactly as without preparing, instead of waiting behind
+    // a render it did not need.
+    startTransition(() => setIntent(true));
+  }, []);
+  const end = useCallback(() => {
+    if (!openRef.current) setIntent(false);
+  }, []);
+  return { intent, begin, end, clear: useCallback(() => setIntent(false), []) };
+}
+
 interface TriggerAndDialogProps {
   readonly appointmentId: string;
   readonly className: string | undefined;
@@ -61,7 +84,18 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
   const scope = useCancelAppointmentScope('CancelAppointmentButton');
   const { onCancelled } = scope;
   const Dialog = useLoadedCancelDialog();
-  const [open, setOpen] = useState(false);
+  const [open, setOpenState] = useState(false);
+  const intent = useOpenIntent(open);
+  const { clear: clearIntent } = intent;
+  const setOpen = useCallback(
+    (next: boolean) => {
+      setOpenState(next);
+      // A closing drops the prepared content, so reopening starts afresh (focus coming back to
+      // the trigger prepares a new one).
+      if (!next) clearIntent();
+    },
+    [clearIntent],
+  );
   const [cancelled, setCancelled] = useState(false);
   const statusRef = useRef<HTMLSpanElement>(null);
 
@@ -98,9 +132,14 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
           type="button"
           className={withClass('hc-trigger', className)}
           aria-haspopup="dialog"
-          onPointerEnter={preloadDialog}
-          onFocus={preloadDialog}
-          onTouchStart={preloadDialog}
+          onPointerEnter={intent.begin}
+          onFocus={intent.begin}
+          onTouchStart={intent.begin}
+          // A touch pointer "leaves" as the finger lifts, before the click: only a mouse leaving ends intent.
+          onPointerLeave={(event) => {
+            if (event.pointerType === 'mouse') intent.end();
+          }}
+          onBlur={intent.end}
           onClick={openDialog}
         >
           {children ?? triggerMessage(scope, 'trigger')}
@@ -108,7 +147,13 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
       )}
       {/* Once loaded it stays mounted, open or closed: it keeps checking an attempt waiting for Heim. */}
       {Dialog === null ? null : (
-        <Dialog appointmentId={appointmentId} open={open} onOpenChange={setOpen} onCancelled={handleCancelled} />
+        <Dialog
+          appointmentId={appointmentId}
+          open={open}
+          prepare={intent.intent && !cancelled}
+          onOpenChange={setOpen}
+          onCancelled={handleCancelled}
+        />
       )}
     </>
   );

@@ -25,6 +25,14 @@ export interface CancelAppointmentDialogProps extends CancelAppointmentConfig {
   readonly onOpenChange?: (open: boolean) => void;
   /** Extra class on the `<dialog>` element. */
   readonly className?: string;
+  /**
+   * Render the content (and fetch the appointment) while still closed, so that opening only has
+   * to show it. Set it on the patient's intent (pointer over or focus on your trigger), clear it
+   * when the intent goes; `CancelAppointmentButton` does this itself. Closing always starts the
+   * next opening afresh.
+   * @default false
+   */
+  readonly prepare?: boolean;
 }
 
 /**
@@ -39,6 +47,7 @@ export function CancelAppointmentDialog({
   defaultOpen,
   onOpenChange,
   className,
+  prepare,
   ...config
 }: CancelAppointmentDialogProps) {
   return (
@@ -49,6 +58,7 @@ export function CancelAppointmentDialog({
         defaultOpen={defaultOpen ?? false}
         onOpenChange={onOpenChange}
         className={className}
+        prepare={prepare ?? false}
       />
     </CancelAppointmentProvider>
   );
@@ -60,9 +70,10 @@ interface NativeCancelDialogProps {
   readonly defaultOpen: boolean;
   readonly onOpenChange: ((open: boolean) => void) | undefined;
   readonly className: string | undefined;
+  readonly prepare: boolean;
 }
 
-function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className }: NativeCancelDialogProps) {
+function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className, prepare }: NativeCancelDialogProps) {
   const { messages, onCancelled } = useCancelAppointmentContext('CancelAppointmentDialog');
   // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is reported once.
   usePendingConfirmation(appointmentId, onCancelled);
@@ -116,7 +127,9 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
           {messages.dialogTitle}
         </h2>
       ) : null}
-      {isOpen ? (
+      {/* Prepared while closed, the content sits in a closed <dialog>: not displayed, not in the
+          accessibility tree, so nothing of it is seen or heard before the opening. */}
+      {isOpen || prepare ? (
         <CancelDialogContent
           appointmentId={appointmentId}
           titleId={headingId}

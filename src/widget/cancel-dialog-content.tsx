@@ -1,4 +1,4 @@
-import { useEffect, useId, type ReactNode, type RefObject } from 'react';
+import { memo, useEffect, useId, type ReactNode, type RefObject } from 'react';
 import { requiresChargeAcknowledgement } from '../core/index';
 import type { ChargeState } from '../core/index';
 import { AppointmentSummary } from './appointment-summary';
@@ -52,11 +52,13 @@ function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): st
 }
 
 /**
- * Everything inside the open dialog below its heading; mounted only while open. Each opening
- * starts a fresh form, but an attempt in progress (pending, unresolved, confirmed) is remembered
- * above it (cancel-attempt.ts), so reopening goes straight back to where it stands.
+ * Everything inside the open dialog below its heading; mounted while open or prepared (the
+ * patient's intent, before the click). Each opening starts a fresh form, but an attempt in
+ * progress (pending, unresolved, confirmed) is remembered above it (cancel-attempt.ts), so
+ * reopening goes straight back to where it stands. Memoised: its props are stable, so showing a
+ * prepared dialog re-renders only the `<dialog>` around it.
  */
-export function CancelDialogContent({
+export const CancelDialogContent = memo(function CancelDialogContent({
   appointmentId,
   titleId,
   descriptionId,
@@ -203,4 +205,4 @@ export function CancelDialogContent({
       </div>
     </>
   );
-}
+});
