@@ -7,6 +7,7 @@ import {
   type CancelledResult,
 } from './cancel-appointment-scope';
 import { loadCancelDialog, useLoadedCancelDialog } from './load-cancel-dialog';
+import { useReportAfterClose } from './use-report-after-close';
 
 export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
@@ -99,12 +100,14 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
   const [cancelled, setCancelled] = useState(false);
   const statusRef = useRef<HTMLSpanElement>(null);
 
+  // The portal hears of it once the patient has seen the confirmation (see use-report-after-close.ts).
+  const reportCancelled = useReportAfterClose(onCancelled, open);
   const handleCancelled = useCallback(
     (result: CancelledResult) => {
       setCancelled(true);
-      onCancelled?.(result);
+      reportCancelled(result);
     },
-    [onCancelled],
+    [reportCancelled],
   );
 
   const openDialog = () => {

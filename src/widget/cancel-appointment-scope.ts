@@ -37,7 +37,11 @@ export interface CancelAppointmentConfig {
    */
   readonly messages?: CancelAppointmentMessagesOverride;
   /**
-   * Called once when a cancellation is confirmed.
+   * Called once when a cancellation is confirmed. From `CancelAppointmentButton`, once the patient
+   * has closed the confirmation (at once if it was confirmed while the dialog was closed), so a
+   * list refreshed here cannot take the confirmation away mid-read. `CancelAppointmentDialog` alone
+   * calls it on confirmation: the portal owns that dialog's lifetime. `onEvent`'s `cancelled`
+   * always comes at once.
    * @default undefined (nothing is called)
    */
   readonly onCancelled?: (result: CancelledResult) => void;

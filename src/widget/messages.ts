@@ -174,7 +174,7 @@ export const defaultMessages: CancelAppointmentMessages = {
   reasonLabels,
   noteLabel: 'Anything else you want to tell us (optional)',
   noteLabelRequired: 'Tell us why you are cancelling',
-  noteHint: 'Your care team will read this. Do not include medical details.',
+  noteHint: 'The team that arranges your home visits will read this. Do not include medical details.',
   noteCount: ({ count, max }) => `${formatNumber(LOCALE, count)} of ${formatNumber(LOCALE, max)} characters`,
   acknowledgeCharge: 'I understand I may be charged for cancelling now',
 

@@ -124,6 +124,9 @@ describe('failures', () => {
     await advanceInSteps(2_200);
     expect(harness.requests.some((request) => request.url.endsWith('/apt_alice_3d/cancellation'))).toBe(true);
     expect(await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' })).toHaveFocus();
+    // The portal hears of it once the patient has closed the news.
+    expect(onCancelled).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(onCancelled).toHaveBeenCalledTimes(1);
     expect(onCancelled).toHaveBeenCalledWith(
       expect.objectContaining({ cancellation: expect.objectContaining({ reasonCode: 'patient_unwell' }) }),

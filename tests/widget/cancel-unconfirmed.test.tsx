@@ -56,6 +56,7 @@ describe('unconfirmed requests', () => {
 
     expect(await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' })).toHaveFocus();
     expect(within(dialog).queryByText('This appointment is already cancelled')).not.toBeInTheDocument();
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(onCancelled).toHaveBeenCalledTimes(1);
     expect(onCancelled).toHaveBeenCalledWith(
       expect.objectContaining({

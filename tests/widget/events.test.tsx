@@ -179,6 +179,7 @@ describe('onEvent', () => {
     await user.click(await within(dialog).findByRole('radio', { name: "I'm unwell" }));
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: SUCCESS });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
 
     expect(types).toEqual(['opened', 'reason_chosen', 'submitted', 'cancelled']);
     expect(onCancelled).toHaveBeenCalledTimes(1);

@@ -23,6 +23,8 @@ describe('under React StrictMode (double effects, as portals run in development)
     await user.click(await within(dialog).findByRole('radio', { name: "I'm unwell" }));
     await user.click(within(dialog).getByRole('button', { name: 'Cancel appointment' }));
     await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(onCancelled).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(onCancelled).toHaveBeenCalledTimes(1);
     expect(harness.upstreamCancels()).toBe(1);
   });
