@@ -166,6 +166,8 @@ describe.each([
       await dialog.getByRole('radio').first().check();
       await dialog.getByRole('button', { name: defaultMessages.confirm }).click();
       await dialog.getByRole('heading', { name: /cancelled/i }).waitFor();
+      // onCancelled comes once the patient has closed the confirmation.
+      await dialog.getByRole('button', { name: defaultMessages.close }).click();
       await page.waitForFunction((id) => document.body.dataset.cancelled === id, APPOINTMENT_ID);
 
       const ledger = (await (await fetch(`${portal.origin}/_ledger`)).json()) as { method: string; path: string; status: number }[];
