@@ -143,7 +143,15 @@ export class TimeDevice {
     });
     page.on('response', (response) => {
       const { pathname } = new URL(response.url());
-      if (pathname.startsWith('/api/') || response.status() >= 400) this.note(`${response.status()} ${response.request().method()} ${pathname}`);
+      if (!pathname.startsWith('/api/') && response.status() < 400) return;
+      const line = `${response.status()} ${response.request().method()} ${pathname}`;
+      // What the proxy said the time and the charge were: the widget's two sources of truth.
+      void response
+        .json()
+        .then((body: { serverNow?: string; charge?: { state?: string } }) =>
+          this.note(`${line} serverNow=${body.serverNow ?? '-'} charge=${body.charge?.state ?? '-'}`),
+        )
+        .catch(() => this.note(line));
     });
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') this.note(`console ${message.type()}: ${message.text()}`);
@@ -288,8 +296,8 @@ export class TimeDevice {
     }, ms);
   }
 
-  /** The page's state and recent journal, so a timed-out wait can be diagnosed from a CI log. */
-  private async describe(): Promise<string> {
+  /** The page's state and recent journal, so a failed wait or reading can be diagnosed from a CI log. */
+  async describe(): Promise<string> {
     const page = await this.page
       .evaluate(() => ({
         snapshot: window.__timeInstruments.read(),
