@@ -7,7 +7,6 @@ import {
   type CancelledResult,
 } from './cancel-appointment-scope';
 import { loadCancelDialog, useLoadedCancelDialog } from './load-cancel-dialog';
-import { useReportAfterClose } from './use-report-after-close';
 
 export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
@@ -99,15 +98,18 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
   );
   const [cancelled, setCancelled] = useState(false);
   const statusRef = useRef<HTMLSpanElement>(null);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  const triggerHadFocus = useRef(false);
 
-  // The portal hears of it once the patient has seen the confirmation (see use-report-after-close.ts).
-  const reportCancelled = useReportAfterClose(onCancelled, open);
+  // Called by the dialog once the patient has closed the confirmation (use-report-after-close.ts),
+  // when focus is back on the trigger, or at once for a confirmation that came while it was closed.
   const handleCancelled = useCallback(
     (result: CancelledResult) => {
+      triggerHadFocus.current = triggerRef.current !== null && triggerRef.current === triggerRef.current.ownerDocument.activeElement;
       setCancelled(true);
-      reportCancelled(result);
+      onCancelled?.(result);
     },
-    [reportCancelled],
+    [onCancelled],
   );
 
   const openDialog = () => {
@@ -117,12 +119,10 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
     loadCancelDialog().catch(() => setOpen(false));
   };
 
-  // The trigger no longer exists once cancelled, so focus lands on the text that replaced it.
-  const wasOpen = useRef(false);
+  // The trigger no longer exists once cancelled: if it had focus, the text that replaced it takes it.
   useEffect(() => {
-    if (wasOpen.current && !open && cancelled) statusRef.current?.focus();
-    wasOpen.current = open;
-  }, [open, cancelled]);
+    if (cancelled && triggerHadFocus.current) statusRef.current?.focus();
+  }, [cancelled]);
 
   return (
     <>
@@ -132,6 +132,7 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
         </span>
       ) : (
         <button
+          ref={triggerRef}
           type="button"
           className={withClass('hc-trigger', className)}
           aria-haspopup="dialog"

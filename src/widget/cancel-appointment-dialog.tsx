@@ -6,6 +6,7 @@ import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import { CancelDialogContent } from './cancel-dialog-content';
 import { useNativeDialog } from './use-native-dialog';
 import { usePendingConfirmation } from './use-pending-confirmation';
+import { useReportAfterClose } from './use-report-after-close';
 import { useReportOpened } from './use-report-opened';
 
 export interface CancelAppointmentDialogProps extends CancelAppointmentConfig {
@@ -75,10 +76,11 @@ interface NativeCancelDialogProps {
 
 function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className, prepare }: NativeCancelDialogProps) {
   const { messages, onCancelled } = useCancelAppointmentContext('CancelAppointmentDialog');
-  // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is reported once.
-  usePendingConfirmation(appointmentId, onCancelled);
   const [uncontrolledOpen, setUncontrolledOpen] = useState(defaultOpen);
   const isOpen = open ?? uncontrolledOpen;
+  // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is
+  // reported once: to `onCancelled` after the patient has closed the news (use-report-after-close.ts).
+  usePendingConfirmation(appointmentId, useReportAfterClose(onCancelled, isOpen));
   const isControlled = open !== undefined;
   const setOpen = useCallback(
     (next: boolean) => {

@@ -37,11 +37,10 @@ export interface CancelAppointmentConfig {
    */
   readonly messages?: CancelAppointmentMessagesOverride;
   /**
-   * Called once when a cancellation is confirmed. From `CancelAppointmentButton`, once the patient
-   * has closed the confirmation (at once if it was confirmed while the dialog was closed), so a
-   * list refreshed here cannot take the confirmation away mid-read. `CancelAppointmentDialog` alone
-   * calls it on confirmation: the portal owns that dialog's lifetime. `onEvent`'s `cancelled`
-   * always comes at once.
+   * Called once a cancellation is confirmed and the patient has closed the confirmation (at once
+   * if it was confirmed while the dialog was closed, or if the widget unmounts first), so a list
+   * refreshed here cannot take the confirmation away mid-read. `onEvent`'s `cancelled` comes at
+   * the moment of confirmation.
    * @default undefined (nothing is called)
    */
   readonly onCancelled?: (result: CancelledResult) => void;
