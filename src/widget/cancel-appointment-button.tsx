@@ -1,4 +1,4 @@
-import { startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import {
   triggerMessage,
@@ -33,9 +33,7 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
 export function CancelAppointmentButton({ appointmentId, children, className, ...config }: CancelAppointmentButtonProps) {
   return (
     <CancelAppointmentProvider {...config}>
-      {/* Keyed by the id: a button reused for another appointment (a list re-sorted, a portal
-          that recycles rows) starts afresh, closed, and never shows one visit's form for another. */}
-      <TriggerAndDialog key={appointmentId} appointmentId={appointmentId} className={className}>
+      <TriggerAndDialog appointmentId={appointmentId} className={className}>
         {children}
       </TriggerAndDialog>
     </CancelAppointmentProvider>
@@ -51,29 +49,6 @@ function preloadDialog(): void {
   loadCancelDialog().catch(() => undefined);
 }
 
-/**
- * The patient's intent to open: a mouse over the trigger, focus on it, a touch. While it lasts the
- * dialog's content is rendered (closed) and its appointment fetched, so the click only has to show
- * it. It ends when the mouse leaves or focus goes elsewhere (not while the dialog is open), and
- * with each closing, so the next opening starts afresh.
- */
-function useOpenIntent(open: boolean) {
-  const [intent, setIntent] = useState(false);
-  const openRef = useRef(open);
-  openRef.current = open;
-  const begin = useCallback(() => {
-    preloadDialog();
-    // A transition: preparing yields to anything urgent. A click that follows at once (a script,
-    // a fast tap) opens the dialog first, exactly as without preparing, instead of waiting behind
-    // a render it did not need.
-    startTransition(() => setIntent(true));
-  }, []);
-  const end = useCallback(() => {
-    if (!openRef.current) setIntent(false);
-  }, []);
-  return { intent, begin, end, clear: useCallback(() => setIntent(false), []) };
-}
-
 interface TriggerAndDialogProps {
   readonly appointmentId: string;
   readonly className: string | undefined;
@@ -84,28 +59,29 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
   const scope = useCancelAppointmentScope('CancelAppointmentButton');
   const { onCancelled } = scope;
   const Dialog = useLoadedCancelDialog();
-  const [open, setOpenState] = useState(false);
-  const intent = useOpenIntent(open);
-  const { clear: clearIntent } = intent;
-  const setOpen = useCallback(
-    (next: boolean) => {
-      setOpenState(next);
-      // A closing drops the prepared content, so reopening starts afresh (focus coming back to
-      // the trigger prepares a new one).
-      if (!next) clearIntent();
-    },
-    [clearIntent],
-  );
+  const [open, setOpen] = useState(false);
   const [cancelled, setCancelled] = useState(false);
+  // A button reused for another appointment (a list re-sorted, a portal that recycles rows)
+  // starts afresh: closed, not cancelled, and its dialog remounted (keyed below), so it never shows
+  // one visit's form for another. The trigger itself stays, and keeps focus if it had it.
+  const [shownFor, setShownFor] = useState(appointmentId);
+  if (shownFor !== appointmentId) {
+    setShownFor(appointmentId);
+    setOpen(false);
+    setCancelled(false);
+  }
   const statusRef = useRef<HTMLSpanElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
   const triggerHadFocus = useRef(false);
 
   // Called by the dialog once the patient has closed the confirmation (use-report-after-close.ts),
-  // when focus is back on the trigger, or at once for a confirmation that came while it was closed.
+  // or at once for a confirmation that came while it was closed. Focus is then back on the
+  // trigger, or on the page's body where a click does not focus buttons (Safari, iOS).
   const handleCancelled = useCallback(
     (result: CancelledResult) => {
-      triggerHadFocus.current = triggerRef.current !== null && triggerRef.current === triggerRef.current.ownerDocument.activeElement;
+      const trigger = triggerRef.current;
+      const active = trigger?.ownerDocument.activeElement ?? null;
+      triggerHadFocus.current = trigger !== null && (active === trigger || active === null || active === trigger.ownerDocument.body);
       setCancelled(true);
       onCancelled?.(result);
     },
@@ -136,14 +112,9 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
           type="button"
           className={withClass('hc-trigger', className)}
           aria-haspopup="dialog"
-          onPointerEnter={intent.begin}
-          onFocus={intent.begin}
-          onTouchStart={intent.begin}
-          // A touch pointer "leaves" as the finger lifts, before the click: only a mouse leaving ends intent.
-          onPointerLeave={(event) => {
-            if (event.pointerType === 'mouse') intent.end();
-          }}
-          onBlur={intent.end}
+          onPointerEnter={preloadDialog}
+          onFocus={preloadDialog}
+          onTouchStart={preloadDialog}
           onClick={openDialog}
         >
           {children ?? triggerMessage(scope, 'trigger')}
@@ -151,13 +122,7 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
       )}
       {/* Once loaded it stays mounted, open or closed: it keeps checking an attempt waiting for Heim. */}
       {Dialog === null ? null : (
-        <Dialog
-          appointmentId={appointmentId}
-          open={open}
-          prepare={intent.intent && !cancelled}
-          onOpenChange={setOpen}
-          onCancelled={handleCancelled}
-        />
+        <Dialog key={appointmentId} appointmentId={appointmentId} open={open} onOpenChange={setOpen} onCancelled={handleCancelled} />
       )}
     </>
   );

@@ -26,14 +26,6 @@ export interface CancelAppointmentDialogProps extends CancelAppointmentConfig {
   readonly onOpenChange?: (open: boolean) => void;
   /** Extra class on the `<dialog>` element. */
   readonly className?: string;
-  /**
-   * Render the content (and fetch the appointment) while still closed, so that opening only has
-   * to show it. Set it on the patient's intent (pointer over or focus on your trigger), clear it
-   * when the intent goes; `CancelAppointmentButton` does this itself. Closing always starts the
-   * next opening afresh.
-   * @default false
-   */
-  readonly prepare?: boolean;
 }
 
 /**
@@ -48,7 +40,6 @@ export function CancelAppointmentDialog({
   defaultOpen,
   onOpenChange,
   className,
-  prepare,
   ...config
 }: CancelAppointmentDialogProps) {
   return (
@@ -59,7 +50,6 @@ export function CancelAppointmentDialog({
         defaultOpen={defaultOpen ?? false}
         onOpenChange={onOpenChange}
         className={className}
-        prepare={prepare ?? false}
       />
     </CancelAppointmentProvider>
   );
@@ -71,16 +61,15 @@ interface NativeCancelDialogProps {
   readonly defaultOpen: boolean;
   readonly onOpenChange: ((open: boolean) => void) | undefined;
   readonly className: string | undefined;
-  readonly prepare: boolean;
 }
 
-function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className, prepare }: NativeCancelDialogProps) {
+function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className }: NativeCancelDialogProps) {
   const { messages, onCancelled } = useCancelAppointmentContext('CancelAppointmentDialog');
   const [uncontrolledOpen, setUncontrolledOpen] = useState(defaultOpen);
   const isOpen = open ?? uncontrolledOpen;
   // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is
   // reported once: to `onCancelled` after the patient has closed the news (use-report-after-close.ts).
-  usePendingConfirmation(appointmentId, useReportAfterClose(onCancelled, isOpen));
+  usePendingConfirmation(appointmentId, useReportAfterClose(onCancelled, isOpen), isOpen);
   const isControlled = open !== undefined;
   const setOpen = useCallback(
     (next: boolean) => {
@@ -129,9 +118,7 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
           {messages.dialogTitle}
         </h2>
       ) : null}
-      {/* Prepared while closed, the content sits in a closed <dialog>: not displayed, not in the
-          accessibility tree, so nothing of it is seen or heard before the opening. */}
-      {isOpen || prepare ? (
+      {isOpen ? (
         <CancelDialogContent
           appointmentId={appointmentId}
           titleId={headingId}

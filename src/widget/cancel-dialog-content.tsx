@@ -52,11 +52,11 @@ function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): st
 }
 
 /**
- * Everything inside the open dialog below its heading; mounted while open or prepared (the
- * patient's intent, before the click). Each opening starts a fresh form, but an attempt in
- * progress (pending, unresolved, confirmed) is remembered above it (cancel-attempt.ts), so
- * reopening goes straight back to where it stands. Memoised: its props are stable, so showing a
- * prepared dialog re-renders only the `<dialog>` around it.
+ * Everything inside the open dialog below its heading; mounted only while open. Each opening
+ * starts a fresh form, but an attempt in progress (pending, unresolved, confirmed) is remembered
+ * above it (cancel-attempt.ts), so reopening goes straight back to where it stands. Memoised: its
+ * props are stable, so a change of the dialog around it (its title, `data-charge`) does not
+ * re-render the form.
  */
 export const CancelDialogContent = memo(function CancelDialogContent({
   appointmentId,

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { claimReport, readAttempt, recordPollAnswer, updateAttempt, useCancelAttempt, type CancelAttempt } from './cancel-attempt';
 import { useCancelAppointmentContext, type CancelledResult } from './cancel-appointment-context';
 import { cancelAppointmentEvent } from './cancel-appointment-events';
+import { isDialogOpenFor, useCountOpenDialog } from './open-dialogs';
 import { cancelAppointmentKeys } from './query-options';
 import { freshStatus, useCancellationStatus } from './use-cancellation-status';
 
@@ -16,8 +17,10 @@ import { freshStatus, useCancellationStatus } from './use-cancellation-status';
 export function usePendingConfirmation(
   appointmentId: string,
   onConfirmed: ((result: CancelledResult) => void) | undefined,
+  isOpen: boolean,
 ): CancelAttempt {
   const { queryClient, onEvent } = useCancelAppointmentContext('CancelAppointmentDialog');
+  useCountOpenDialog(queryClient, appointmentId, isOpen);
   const attempt = useCancelAttempt(appointmentId, queryClient);
   const { pending, confirmed, reported } = attempt;
   const since = pending?.since ?? 0;
@@ -36,13 +39,15 @@ export function usePendingConfirmation(
 
   useEffect(() => {
     if (confirmed === null || reported) return;
+    // Another dialog for this appointment is open: the report is the one the patient is looking at.
+    if (!isOpen && isDialogOpenFor(queryClient, appointmentId)) return;
     const sentReason = readAttempt(queryClient, appointmentId).lastSent?.body.reasonCode ?? null;
     const result = claimReport(queryClient, appointmentId);
     if (result === null) return;
     const reasonCode = result.cancellation?.reasonCode ?? sentReason;
     onEvent?.(cancelAppointmentEvent('cancelled', appointmentId, reasonCode, result.charge?.state ?? null));
     onConfirmed?.(result);
-  }, [confirmed, reported, queryClient, appointmentId, onConfirmed, onEvent]);
+  }, [confirmed, reported, queryClient, appointmentId, onConfirmed, onEvent, isOpen]);
 
   return attempt;
 }

@@ -6,10 +6,10 @@ import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { cancelAppointmentKeys } from './query-options';
 
 /**
- * The charge state the dialog will show at once, if this appointment was read before (the button
- * reads it on intent; a reopened dialog): the charge rule on the proxy's clock, raised to what the
- * proxy last reported, as the dialog itself does (use-cancel-flow.ts). Null if it was never read:
- * reporting `opened` does not wait for the read, so an opening whose read then fails is counted.
+ * The charge state the dialog will show at once, if this appointment was read before (a reopened
+ * dialog): the charge rule on the proxy's clock, raised to what the proxy last reported, as the
+ * dialog itself does (use-cancel-flow.ts). Null on a first opening: reporting `opened` does not
+ * wait for the read, so an opening whose read then fails is still counted.
  */
 function knownChargeState(data: AppointmentResponse | undefined, nowMs: number): ChargeState | null {
   if (data === undefined) return null;

@@ -43,46 +43,6 @@ describe('the dialog loaded on intent', () => {
     expect(await screen.findByRole('alertdialog', { hidden: true })).not.toHaveAttribute('open');
   });
 
-  it('prepares the content on intent, shows it filled on the click, and drops it when the intent goes', async () => {
-    const { CancelAppointmentButton, loadCancelDialog } = await freshWidget();
-    const harness = await createWidgetHarness();
-    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
-    const user = userEvent.setup();
-    const trigger = screen.getByRole('button', { name: 'Cancel appointment' });
-    const reads = () => harness.requests.filter((request) => request.method === 'GET').length;
-
-    await user.hover(trigger);
-    await loadCancelDialog();
-    // Rendered and fetched while closed: hidden from everyone until it opens.
-    const closed = await screen.findByRole('alertdialog', { hidden: true });
-    expect(closed).not.toHaveAttribute('open');
-    expect(await within(closed).findByText('Wound dressing')).toBeInTheDocument();
-    expect(screen.queryByText('Wound dressing')).not.toBeVisible();
-    expect(reads()).toBe(1);
-
-    // The mouse leaves: the prepared content goes. It comes back with the next intent.
-    await user.unhover(trigger);
-    expect(within(closed).queryByText('Wound dressing')).toBeNull();
-    await user.hover(trigger);
-    expect(await within(closed).findByText('Wound dressing')).toBeInTheDocument();
-
-    // The click shows what was prepared, at once, and reads nothing more to do so.
-    const readsBeforeClick = reads();
-    await user.click(trigger);
-    const dialog = screen.getByRole('alertdialog', { name: 'Cancel your appointment?' });
-    expect(dialog).toHaveAttribute('open');
-    expect(within(dialog).getByText('Wound dressing')).toBeVisible();
-    expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
-    expect(reads()).toBe(readsBeforeClick);
-
-    // A reason chosen, then "Keep appointment": the next opening starts afresh.
-    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    await user.click(within(dialog).getByRole('button', { name: 'Keep appointment' }));
-    expect(dialog).not.toHaveAttribute('open');
-    await user.click(trigger);
-    expect(await within(dialog).findByRole('radio', { name: "I'm unwell" })).not.toBeChecked();
-  });
-
   it('starts afresh, closed, when the button is reused for another appointment while its dialog is open', async () => {
     const { CancelAppointmentButton } = await freshWidget();
     const harness = await createWidgetHarness();

@@ -3,7 +3,7 @@
  * just cancelled. The button (and the dialog inside it) then unmounts; the patient must have read
  * "Your appointment is cancelled" first, not lose it mid-sentence with focus falling to the body.
  */
-import { screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -80,5 +80,65 @@ describe('a portal that refreshes its list in onCancelled', () => {
     view.unmount();
     expect(onCancelled).toHaveBeenCalledTimes(1);
     expect(onCancelled).toHaveBeenCalledWith(expect.objectContaining({ appointmentId: 'apt_alice_3d' }));
+  });
+
+  it('holds the report for the dialog the patient is looking at when two buttons show the same visit', async () => {
+    const harness = await createWidgetHarness();
+    const onCancelled = vi.fn();
+    harness.render(
+      <CancelAppointmentProvider fetch={harness.fetch} onCancelled={onCancelled}>
+        <section data-testid="next-visit">
+          <CancelAppointmentButton appointmentId="apt_alice_3d" />
+        </section>
+        <section data-testid="list">
+          <CancelAppointmentButton appointmentId="apt_alice_3d" />
+        </section>
+      </CancelAppointmentProvider>,
+    );
+    const user = userEvent.setup();
+    // The card above has loaded its dialog (closed) too: both watch the same attempt.
+    await user.hover(within(screen.getByTestId('next-visit')).getByRole('button', { name: 'Cancel appointment' }));
+    const list = screen.getByTestId('list');
+    await user.click(within(list).getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = within(list).getByRole('alertdialog');
+    await user.click(await within(dialog).findByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: SUCCESS });
+    expect(onCancelled).not.toHaveBeenCalled();
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(onCancelled).toHaveBeenCalledTimes(1);
+    // The button the patient used says so, and has focus.
+    expect(within(list).getByRole('status')).toHaveTextContent('Appointment cancelled');
+    expect(within(list).getByRole('status')).toHaveFocus();
+  });
+
+  it('gives the status focus after closing even where a click does not focus the button (Safari, iOS)', async () => {
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    const trigger = screen.getByRole('button', { name: 'Cancel appointment' });
+    // A click event alone, focus staying on the body, as Safari does for buttons.
+    act(() => {
+      fireEvent.click(trigger);
+    });
+    expect(document.activeElement).not.toBe(trigger);
+    const dialog = await screen.findByRole('alertdialog');
+    const user = userEvent.setup();
+    await user.click(await within(dialog).findByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: SUCCESS });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.getByRole('status')).toHaveTextContent('Appointment cancelled');
+    expect(screen.getByRole('status')).toHaveFocus();
+  });
+
+  it('keeps the trigger, and its focus, when a row is reused for another visit', async () => {
+    const harness = await createWidgetHarness();
+    const view = harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    const trigger = screen.getByRole('button', { name: 'Cancel appointment' });
+    trigger.focus();
+    view.rerender(<CancelAppointmentButton appointmentId="apt_alice_5h" fetch={harness.fetch} />);
+    expect(screen.getByRole('button', { name: 'Cancel appointment' })).toBe(trigger);
+    expect(trigger).toHaveFocus();
   });
 });
