@@ -301,7 +301,7 @@ export class TimeDevice {
     const page = await this.page
       .evaluate(() => ({
         snapshot: window.__timeInstruments.read(),
-        dialog: document.querySelector('dialog')?.outerHTML.slice(0, 1500) ?? '(no dialog element)',
+        dialog: (document.querySelector('dialog[open]') ?? document.querySelector('dialog'))?.outerHTML.slice(0, 1500) ?? '(no dialog element)',
         deviceNow: new Date(Date.now()).toISOString(),
       }))
       .catch((error: unknown) => ({ unreadable: String(error) }));
