@@ -9,6 +9,7 @@
  * first frame" is a real frame, not a faked one.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TruthClock } from './time-truth-clock';
 
 export interface ChargeSnapshot {
   readonly dialogOpen: boolean;
@@ -265,6 +266,21 @@ export class TimeDevice {
   async jumpTo(deviceMs: number): Promise<void> {
     await this.quiet();
     await this.page.clock.pauseAt(deviceMs);
+  }
+
+  /**
+   * Moves the truth and the paused page clock on together in steps (nothing in flight at each
+   * step), firing the page's timers on time, then lets the last step's work land.
+   */
+  async advanceWith(truth: TruthClock, ms: number, stepMs = 1000): Promise<void> {
+    for (let moved = 0; moved < ms; moved += stepMs) {
+      const step = Math.min(stepMs, ms - moved);
+      await this.quiet();
+      truth.advance(step);
+      await this.runFor(step);
+    }
+    await this.quiet();
+    await this.pump();
   }
 
   /** Runs the paused device clock for `ms`, firing every timer on time (Playwright's runFor). */

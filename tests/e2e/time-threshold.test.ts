@@ -42,18 +42,6 @@ afterEach(async () => {
   await demo?.close();
 });
 
-/** Moves the truth and the paused page clock on together in steps, firing the page's timers on time. */
-async function advanceTogether(ms: number, stepMs = 1000): Promise<void> {
-  for (let moved = 0; moved < ms; moved += stepMs) {
-    const step = Math.min(stepMs, ms - moved);
-    await device.quiet();
-    truth.advance(step);
-    await device.runFor(step);
-  }
-  await device.quiet();
-  await device.pump();
-}
-
 async function openWithReasonChosen(title: string): Promise<void> {
   await device.signIn(demo.url, TIME_PATIENT.id);
   await device.openDialog(title);
@@ -75,7 +63,7 @@ describe('the charge window opens while the dialog is open', () => {
 
     // The patient confirms 300 ms before the window opens by the page's clock; the request reaches
     // the proxy 300 ms after it opened.
-    await advanceTogether(chargeableFromMs - 300 - truth.now());
+    await device.advanceWith(truth, chargeableFromMs - 300 - truth.now());
     expect((await device.read()).state).toBe('free');
     truth.advance(600);
     await confirmButton().click();
@@ -109,9 +97,9 @@ describe('the charge window opens while the dialog is open', () => {
     addVisit(demo, { id: 'apt_time_never', title: 'Never by itself', etaMs });
     await openWithReasonChosen('Never by itself');
 
-    await advanceTogether(chargeableFromMs - 1 - truth.now());
+    await device.advanceWith(truth, chargeableFromMs - 1 - truth.now());
     expect((await device.read()).state).toBe('free');
-    await advanceTogether(1);
+    await device.advanceWith(truth, 1);
     expect((await device.read()).state).toBe('chargeable');
     expect(await acknowledgement().isChecked()).toBe(false);
 
@@ -122,11 +110,11 @@ describe('the charge window opens while the dialog is open', () => {
     await device.jumpTo((await device.deviceNow()) + jumpMs);
     await device.pump();
     expect((await device.read()).state).toBe('chargeable');
-    await advanceTogether(2999);
+    await device.advanceWith(truth, 2999);
     expect((await device.read()).state).toBe('chargeable');
-    await advanceTogether(1);
+    await device.advanceWith(truth, 1);
     expect((await device.read()).state).toBe('due');
-    await advanceTogether(5000);
+    await device.advanceWith(truth, 5000);
 
     const shown = await device.read();
     expect(shown.dialogOpen).toBe(true);

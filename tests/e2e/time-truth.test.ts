@@ -249,11 +249,11 @@ describe('Heim moves the ETA while the dialog is open', () => {
 
       demo.simulator.moveEta('apt_time_moved', new Date(newFromMs + WINDOW_MS).toISOString());
       // Until the interval comes round the page knows nothing of it (the control).
-      await advanceTogether(truth, device, 29 * SECOND_MS);
+      await device.advanceWith(truth, 29 * SECOND_MS);
       shown = await device.read();
       expect(scorePaused('moved ETA: not yet re-read', shown.countdown, oldFromMs - truth.now())).toBe(0);
 
-      await advanceTogether(truth, device, 2 * SECOND_MS);
+      await device.advanceWith(truth, 2 * SECOND_MS);
       await device.until(async () => (await device.read()).whenIso === new Date(newFromMs + WINDOW_MS).toISOString(), 'the new ETA is shown');
       shown = await device.read();
       expect(scorePaused('moved ETA: re-read', shown.countdown, newFromMs - truth.now())).toBe(0);
@@ -266,14 +266,3 @@ describe('Heim moves the ETA while the dialog is open', () => {
   });
 });
 
-/** Moves the truth and the paused page clock on together, a second at a time, firing timers on time. */
-async function advanceTogether(truth: TruthClock, device: TimeDevice, ms: number): Promise<void> {
-  for (let moved = 0; moved < ms; moved += SECOND_MS) {
-    const step = Math.min(SECOND_MS, ms - moved);
-    await device.quiet();
-    truth.advance(step);
-    await device.runFor(step);
-  }
-  await device.quiet();
-  await device.pump();
-}
