@@ -56,20 +56,22 @@ export function formatNumber(locale: string, value: number): string {
 
 export type DurationUnit = 'day' | 'hour' | 'minute' | 'second';
 
-/** "3 hours", "1 minute": plural forms come from CLDR, not from appending an "s". */
-export function formatUnit(locale: string, value: number, unit: DurationUnit): string {
+/** One unit's long form in `locale`, cached: shared by single values and ranges. */
+function unitFormatter(locale: string, unit: DurationUnit): Intl.NumberFormat {
   return cached(
     `u|${locale}|${unit}`,
     () => new Intl.NumberFormat(locales(locale), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
-  ).format(value);
+  );
+}
+
+/** "3 hours", "1 minute": plural forms come from CLDR, not from appending an "s". */
+export function formatUnit(locale: string, value: number, unit: DurationUnit): string {
+  return unitFormatter(locale, unit).format(value);
 }
 
 /** "0–1 minutes": a range of one unit, worded and pluralised by CLDR. */
 export function formatUnitRange(locale: string, from: number, to: number, unit: DurationUnit): string {
-  return cached(
-    `u|${locale}|${unit}`,
-    () => new Intl.NumberFormat(locales(locale), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
-  ).formatRange(from, to);
+  return unitFormatter(locale, unit).formatRange(from, to);
 }
 
 /** Picks the CLDR plural category ("one", "other"...) for messages that need a plural noun. */

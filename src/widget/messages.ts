@@ -5,7 +5,7 @@
  */
 import { REASON_CODES, REASONS } from '../core/index';
 import type { ReasonCode } from '../core/index';
-import { formatDateTime, formatDuration, formatNumber, formatUnit, pluralCategory } from './format';
+import { formatNumber, formatUnit, pluralCategory } from './format';
 import { localeFormatters } from './locale-formatters';
 
 /**
@@ -130,6 +130,7 @@ export type CancelAppointmentMessagesOverride = Partial<Omit<CancelAppointmentMe
 
 const LOCALE = 'en-GB';
 const MINUTE_MS = 60_000;
+const en = localeFormatters(LOCALE);
 
 const reasonLabels = Object.fromEntries(REASON_CODES.map((code) => [code, REASONS[code].patientLabel])) as Record<
   ReasonCode,
@@ -139,10 +140,9 @@ const reasonLabels = Object.fromEntries(REASON_CODES.map((code) => [code, REASON
 /** The en-GB defaults. */
 export const defaultMessages: CancelAppointmentMessages = {
   locale: LOCALE,
-  formatDateTime: (epochMs, timeZone) => formatDateTime(LOCALE, epochMs, timeZone),
-  formatDuration: (ms) => formatDuration(LOCALE, ms),
-  formatDurationWithoutSeconds: (ms) =>
-    ms < MINUTE_MS ? 'less than a minute' : formatDuration(LOCALE, Math.floor(ms / MINUTE_MS) * MINUTE_MS),
+  ...en,
+  // English has words for the last minute; other locales get Intl's range (locale-formatters.ts).
+  formatDurationWithoutSeconds: (ms) => (ms < MINUTE_MS ? 'less than a minute' : en.formatDurationWithoutSeconds(ms)),
 
   trigger: 'Cancel appointment',
   cancelledStatus: 'Appointment cancelled',
