@@ -29,6 +29,16 @@ export function chargeStateAt(etaMs: number | null, windowHours: number, nowMs: 
   return 'free';
 }
 
+/**
+ * The later of a state read off a clock and one the proxy reported: states only move forward in
+ * time (free → chargeable → due), so the proxy's word wins when it is further on. Without an ETA
+ * there is nothing to raise.
+ */
+export function laterChargeState(computed: ChargeState, reported: ChargeState | undefined): ChargeState {
+  if (reported === undefined || computed === 'no_eta') return computed;
+  return CHARGE_STATES.indexOf(reported) > CHARGE_STATES.indexOf(computed) ? reported : computed;
+}
+
 export function computeCharge(etaMs: number | null, windowHours: number, nowMs: number): Charge {
   return {
     state: chargeStateAt(etaMs, windowHours, nowMs),

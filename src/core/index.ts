@@ -26,6 +26,7 @@ export {
   chargeableFromMs,
   chargeStateAt,
   computeCharge,
+  laterChargeState,
   requiresChargeAcknowledgement,
   nextChargeTransitionMs,
 } from './charge';

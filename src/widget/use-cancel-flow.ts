@@ -4,7 +4,7 @@
  * (decided in cancel-flow-view.ts), and resolves requests whose answer was lost.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { CHARGE_STATES } from '../core/index';
+import { laterChargeState } from '../core/index';
 import type { AppointmentResponse, CancelRequestBody, Charge, ChargeState, ReasonCode } from '../core/index';
 import { isCancelApiError } from './api-client';
 import { cancelAppointmentEvent } from './cancel-appointment-events';
@@ -18,8 +18,6 @@ import { useOnlineStatus } from './use-online-status';
 import { useServerClock } from './use-server-clock';
 
 export type { CancelFlowView, FormNotice } from './cancel-flow-view';
-
-const rank = (state: ChargeState) => CHARGE_STATES.indexOf(state);
 
 export interface CancelFlow {
   readonly view: CancelFlowView;
@@ -58,10 +56,7 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   // The proxy's word beats our clock: a state it reported (on the read or in a 409) only ever
   // moves forward in time, so the later of the two is the true one.
   const [insisted, setInsisted] = useState<Charge | null>(null);
-  let state = countdown.state;
-  for (const reported of [data?.charge.state, insisted?.state]) {
-    if (reported !== undefined && state !== 'no_eta' && rank(reported) > rank(state)) state = reported;
-  }
+  const state = laterChargeState(laterChargeState(countdown.state, data?.charge.state), insisted?.state);
   const charge: ChargeCountdown = { ...countdown, state, targetMs: state === countdown.state ? countdown.targetMs : null };
   const chargeNow: Charge | null = data === undefined ? null : { ...data.charge, state };
   // Events carry the state the patient is looking at when they happen, read by callbacks that

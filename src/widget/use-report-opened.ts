@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { CHARGE_STATES, chargeStateAt } from '../core/index';
+import { chargeStateAt, laterChargeState } from '../core/index';
 import type { AppointmentResponse, ChargeState } from '../core/index';
 import { cancelAppointmentEvent } from './cancel-appointment-events';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
@@ -14,9 +14,7 @@ import { cancelAppointmentKeys } from './query-options';
 function knownChargeState(data: AppointmentResponse | undefined, nowMs: number): ChargeState | null {
   if (data === undefined) return null;
   const eta = data.appointment.estimatedTimeOfArrival;
-  const computed = chargeStateAt(eta === null ? null : Date.parse(eta), data.charge.windowHours, nowMs);
-  if (computed === 'no_eta') return computed;
-  return CHARGE_STATES.indexOf(data.charge.state) > CHARGE_STATES.indexOf(computed) ? data.charge.state : computed;
+  return laterChargeState(chargeStateAt(eta === null ? null : Date.parse(eta), data.charge.windowHours, nowMs), data.charge.state);
 }
 
 /** Reports `opened` once each time the dialog opens (a ref, not state: StrictMode's second effect run must not count twice). */

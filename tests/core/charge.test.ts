@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chargeStateAt, computeCharge, nextChargeTransitionMs, requiresChargeAcknowledgement } from '../../src/core/charge';
+import { chargeStateAt, computeCharge, laterChargeState, nextChargeTransitionMs, requiresChargeAcknowledgement } from '../../src/core/charge';
 
 const H = 3_600_000;
 const eta = Date.parse('2026-11-25T10:30:00.000Z');
@@ -45,5 +45,15 @@ describe('charge rule', () => {
     expect(requiresChargeAcknowledgement('free')).toBe(false);
     expect(requiresChargeAcknowledgement('chargeable')).toBe(true);
     expect(requiresChargeAcknowledgement('due')).toBe(true);
+  });
+});
+
+describe('laterChargeState', () => {
+  it('takes the proxy’s state when it is further on, never moves back, and leaves no_eta alone', () => {
+    expect(laterChargeState('free', 'chargeable')).toBe('chargeable');
+    expect(laterChargeState('chargeable', 'due')).toBe('due');
+    expect(laterChargeState('due', 'free')).toBe('due');
+    expect(laterChargeState('chargeable', undefined)).toBe('chargeable');
+    expect(laterChargeState('no_eta', 'due')).toBe('no_eta');
   });
 });
