@@ -1,18 +1,13 @@
-import { screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelAppointmentButton } from '../../src/index';
-import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
+import { openForm } from './support/flow-helpers';
+import { closeWidgetHarnesses } from './support/widget-harness';
 
 afterEach(closeWidgetHarnesses);
 
 describe('validation after moving through the form by keyboard', () => {
   it('says "Choose why you are cancelling" when focus has passed through the reasons with none chosen', async () => {
-    const user = userEvent.setup();
-    const harness = await createWidgetHarness();
-    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
-    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
-    const dialog = screen.getByRole('alertdialog');
+    const { user, harness, dialog } = await openForm();
     await within(dialog).findByRole('group', { name: 'Why are you cancelling?' });
 
     // Tab onto the radio group and on past it, choosing nothing: react-hook-form now reads null.
