@@ -5,6 +5,7 @@
  * under the tick Profiler; scripts/bench-ui.ts reads `window.bench`.
  */
 import { commits } from './devtools-hook';
+import '../../src/widget/styles.css';
 import { Profiler, type ProfilerOnRenderCallback } from 'react';
 import { createRoot } from 'react-dom/client';
 import { CancelAppointmentButton, CancelAppointmentProvider } from '../../src/index';

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useForm, useWatch, type Resolver } from 'react-hook-form';
-import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm, useWatch } from 'react-hook-form';
 import { DEFAULT_NOTE_MAX_LENGTH, isReasonCode, REASONS } from '../core/index';
 import type { CancelRequestBody, ErrorIssue, ReasonCode } from '../core/index';
-import { createCancelFormSchema, emptyCancelFormValues, type CancelFormValues } from './cancel-form-schema';
+import { createCancelFormResolver, emptyCancelFormValues, type CancelFormResolver, type CancelFormValues } from './cancel-form-resolver';
 import { ChargeAcknowledgement } from './charge-acknowledgement';
 import { ErrorSummary, type ErrorSummaryItem } from './error-summary';
 import type { CancelAppointmentMessages } from './messages';
@@ -37,7 +36,7 @@ export interface CancelFormProps {
 }
 
 /**
- * The reason, note and acknowledgement, on react-hook-form with the schema from core. A failed
+ * The reason, note and acknowledgement, on react-hook-form with the rules from core. A failed
  * submit focuses the error summary; each field carries aria-invalid and points at its error.
  */
 export function CancelForm({
@@ -53,18 +52,15 @@ export function CancelForm({
   serverIssues = null,
   onReasonChange,
 }: CancelFormProps) {
-  const schema = useMemo(
-    () => createCancelFormSchema({ reasons, acknowledgementRequired, noteMaxLength, messages }),
+  const rules = useMemo(
+    () => createCancelFormResolver({ reasons, acknowledgementRequired, noteMaxLength, messages }),
     [reasons, acknowledgementRequired, noteMaxLength, messages],
   );
   // The rules change while the form is open (the charge window opens, reasons are re-fetched);
-  // a stable resolver reading the latest schema keeps react-hook-form's state intact.
-  const schemaRef = useRef(schema);
-  schemaRef.current = schema;
-  const resolver = useCallback<Resolver<CancelFormValues, unknown, CancelRequestBody>>(
-    (values, context, options) => zodResolver(schemaRef.current)(values, context, options),
-    [],
-  );
+  // a stable resolver reading the latest rules keeps react-hook-form's state intact.
+  const rulesRef = useRef(rules);
+  rulesRef.current = rules;
+  const resolver = useCallback<CancelFormResolver>((values, context, options) => rulesRef.current(values, context, options), []);
   const form = useForm<CancelFormValues, unknown, CancelRequestBody>({
     defaultValues:
       initialBody === null

@@ -1,7 +1,7 @@
 import { useWatch, type Control, type UseFormRegisterReturn } from 'react-hook-form';
 import { noteLength } from '../core/index';
 import type { CancelRequestBody } from '../core/index';
-import type { CancelFormValues } from './cancel-form-schema';
+import type { CancelFormValues } from './cancel-form-resolver';
 import type { CancelAppointmentMessages } from './messages';
 import { visuallyHidden } from './visually-hidden';
 
