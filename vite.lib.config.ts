@@ -1,7 +1,8 @@
 /**
  * The published package's build (`npm run build` → dist/lib), in two passes chosen by `--mode`:
  *
- * - `widget`: src/index.ts for browsers → dist/lib/index.js with `'use client'` on its first line,
+ * - `widget`: src/index.ts for browsers → dist/lib/index.js with `'use client'` on its first line
+ *   (and the translators' src/pseudo-locale.ts → dist/lib/pseudo-locale.js, plain functions),
  *   the modules it imports kept one file each under dist/lib/widget and dist/lib/core, plus
  *   styles.css and the type declarations of every public entry. One file per module, not one
  *   bundle, so the portal's bundler can split the dialog (loaded on intent, see
@@ -73,7 +74,7 @@ function widgetBuild({ declarations }: { declarations: boolean }): UserConfig {
         tsconfigPath: here('tsconfig.json'),
         entryRoot: here('src'),
         outDirs: LIB_OUT_DIR,
-        include: ['src/index.ts', 'src/widget', 'src/core', 'src/server', 'src/simulator'],
+        include: ['src/index.ts', 'src/pseudo-locale.ts', 'src/widget', 'src/core', 'src/server', 'src/simulator'],
         exclude: ['src/server/bin.ts', 'src/simulator/bin.ts', 'src/demo', '**/*.test.*', '**/*.stories.*'],
         // The repo's tsconfig checks tests with vitest's globals; declarations need only Node's.
         compilerOptions: { types: ['node'], noEmit: false, declaration: true, emitDeclarationOnly: true },
@@ -87,7 +88,11 @@ function widgetBuild({ declarations }: { declarations: boolean }): UserConfig {
       minify: false, // the portal's bundler minifies; readable output helps when debugging it
       sourcemap: false,
       copyPublicDir: false,
-      lib: { entry: { index: here('src/index.ts') }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+      lib: {
+        entry: { index: here('src/index.ts'), 'pseudo-locale': here('src/pseudo-locale.ts') },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
       rollupOptions: {
         external: isExternal,
         // dts generation is most of this build's time by design; the timing warning is noise.

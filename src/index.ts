@@ -1,7 +1,8 @@
 /**
  * The browser entry of the package: the cancellation widget and what a portal needs around it.
  * Every export is listed by name; anything not here is internal and may change. Server code lives
- * behind `src/server/index.ts` and never reaches a browser bundle from here.
+ * behind `src/server/index.ts` and never reaches a browser bundle from here; the pseudo-locale, a
+ * translators' tool, is `heim-cancel/pseudo-locale` (src/pseudo-locale.ts).
  */
 export { CancelAppointmentButton } from './widget/cancel-appointment-button';
 export { CancelAppointmentDialog } from './widget/cancel-appointment-dialog';
@@ -15,7 +16,6 @@ export { appointmentQueryOptions, cancellationQueryOptions, cancelAppointmentKey
 export { createCancelApiClient, CancelApiError, isCancelApiError } from './widget/api-client';
 export { createServerClock } from './widget/server-clock';
 export { defaultMessages } from './widget/messages';
-export { pseudoLocalize, pseudoLocalizeMessages } from './widget/pseudo-locale';
 
 export type { CancelAppointmentButtonProps } from './widget/cancel-appointment-button';
 export type { CancelAppointmentDialogProps } from './widget/cancel-appointment-dialog';

@@ -101,12 +101,13 @@ describe('the packed files', () => {
 });
 
 describe('package.json', () => {
-  it('maps ., ./server, ./simulator and ./styles.css, each JavaScript entry with its types first', () => {
+  it('maps ., ./server, ./simulator, ./pseudo-locale and ./styles.css, each JavaScript entry with its types first', () => {
     expect(manifest.type).toBe('module');
     expect(manifest.exports).toEqual({
       '.': { types: './dist/lib/index.d.ts', default: './dist/lib/index.js' },
       './server': { types: './dist/lib/server/index.d.ts', default: './dist/lib/server/index.js' },
       './simulator': { types: './dist/lib/simulator/index.d.ts', default: './dist/lib/simulator/index.js' },
+      './pseudo-locale': { types: './dist/lib/pseudo-locale.d.ts', default: './dist/lib/pseudo-locale.js' },
       './styles.css': './dist/lib/styles.css',
       './package.json': './package.json',
     });
@@ -159,6 +160,13 @@ describe('the built JavaScript', () => {
     const allowed = ['@tanstack/react-query', 'react', 'react-dom', 'react-hook-form', 'zod'];
     expect(packages.filter((name) => !allowed.includes(name))).toEqual([]);
     expect(packages).toEqual(expect.arrayContaining(['react', '@tanstack/react-query', 'react-hook-form', 'zod']));
+  });
+
+  it('ships the pseudo-locale as its own entry of plain functions, out of the widget entry', () => {
+    const files = closureOf('dist/lib/pseudo-locale.js', { dynamic: true });
+    expect(files).toContain('dist/lib/widget/pseudo-locale.js');
+    expect(files.flatMap((file) => importsOf(file).filter((specifier) => !isRelative(specifier)))).toEqual([]);
+    expect(widgetFiles()).not.toContain('dist/lib/widget/pseudo-locale.js');
   });
 
   it('reaches the dialog from the button only through a dynamic import, so a page pays for it on intent', () => {
@@ -224,6 +232,6 @@ describe('linters on the tarball', () => {
       cwd: PACKAGE_ROOT as string,
     });
     const report = JSON.parse(output) as { analysis: { entrypoints: Record<string, unknown> } };
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './package.json', './server', './simulator']);
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './package.json', './pseudo-locale', './server', './simulator']);
   });
 });

@@ -7,7 +7,8 @@
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CancelAppointmentButton, defaultMessages, pseudoLocalize, pseudoLocalizeMessages } from '../../src/index';
+import { CancelAppointmentButton, defaultMessages } from '../../src/index';
+import { pseudoLocalize, pseudoLocalizeMessages } from '../../src/pseudo-locale';
 import type { AppointmentResponse } from '../../src/index';
 import { advanceInSteps } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness, type WidgetHarness } from './support/widget-harness';

@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, fn, userEvent } from 'storybook/test';
-import { CancelAppointmentDialog, defaultMessages, pseudoLocalizeMessages } from '../../index';
+import { CancelAppointmentDialog, defaultMessages } from '../../index';
+import { pseudoLocalizeMessages } from '../../pseudo-locale';
 import { openedDialog } from './play-helpers';
 
 /**
