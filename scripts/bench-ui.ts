@@ -6,7 +6,10 @@
  *   rendered (a DevTools hook walking each commit) and the Profiler's time, against one full render
  *   of the dialog's content, timed by the Profiler when a second opening mounts it afresh (warm).
  * - Opening: pointerdown on the trigger → focus inside the open dialog, median of 30, against a bare
- *   native <dialog> opened by a plain click handler, interleaved in the same page. Twice: as a
+ *   native <dialog> opened by a plain click handler, interleaved in the same page; as a hand clicks,
+ *   also against a static HTML copy of the widget's open dialog (the browser's own share: style,
+ *   layout and focus of that content, without React). The page loads the widget's stylesheet, as
+ *   portals do. Twice: as a
  *   hand clicks (the pointer rests on the trigger for HOVER_MS before pressing, which is when the
  *   dialog's code loads), and as a script clicks (the pointer arrives and presses at once).
  * - Submitting: pointerdown on "Cancel appointment" → focus on the success heading, median of 30,
@@ -45,6 +48,7 @@ interface Bench {
   commits: { at: number; rendered: string[] }[];
   profiles: { phase: string; actualDuration: number; baseDuration: number; at: number }[];
   reset(): void;
+  makeStaticCopy(): void;
 }
 declare const bench: Bench;
 
@@ -125,15 +129,25 @@ async function clickToFocus(page: Page, selector: string, hoverMs: number): Prom
 interface OpeningTimes {
   widget: number[];
   bare: number[];
+  /** The widget's dialog as static HTML, when the run measures it. */
+  staticCopy: number[];
 }
 
-async function benchOpening(page: Page, hoverMs: number): Promise<OpeningTimes> {
+/** Opens a plain <dialog> by its trigger, then closes it with Escape; returns the opening's time. */
+async function openPlain(page: Page, trigger: string, dialogId: string, hoverMs: number): Promise<number> {
+  const time = await clickToFocus(page, trigger, hoverMs);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((id) => !(document.getElementById(id) as HTMLDialogElement).open, dialogId);
+  return time;
+}
+
+async function benchOpening(page: Page, hoverMs: number, { withStaticCopy }: { withStaticCopy: boolean }): Promise<OpeningTimes> {
   const widget: number[] = [];
   const bare: number[] = [];
+  const staticCopy: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
-    bare.push(await clickToFocus(page, '#bare-trigger', hoverMs));
-    await page.keyboard.press('Escape');
-    await page.waitForFunction(() => !(document.getElementById('bare') as HTMLDialogElement).open);
+    bare.push(await openPlain(page, '#bare-trigger', 'bare', hoverMs));
+    if (withStaticCopy) staticCopy.push(await openPlain(page, '#static-trigger', 'static-copy', hoverMs));
 
     widget.push(await clickToFocus(page, '#open-bench .hc-trigger', hoverMs));
     // Let the appointment arrive so every run starts from the same quiet page, then keep it.
@@ -141,7 +155,7 @@ async function benchOpening(page: Page, hoverMs: number): Promise<OpeningTimes> 
     await page.keyboard.press('Escape');
     await page.locator('dialog[open]').waitFor({ state: 'detached' });
   }
-  return { widget, bare };
+  return { widget, bare, staticCopy };
 }
 
 async function benchSubmitting(page: Page, ids: readonly string[]): Promise<number[]> {
@@ -217,8 +231,13 @@ async function main(): Promise<void> {
     await page.goto(`${servers.server.origin}/plain/?${query}`);
     await page.locator('#open-bench .hc-trigger').waitFor();
     // A script's instant click first, so its first run includes loading the dialog's code.
-    const instant = await benchOpening(page, 0);
-    const hovered = await benchOpening(page, HOVER_MS);
+    const instant = await benchOpening(page, 0, { withStaticCopy: false });
+    await page.click('#open-bench .hc-trigger');
+    await page.locator('dialog[open] fieldset').waitFor();
+    await page.evaluate(() => bench.makeStaticCopy());
+    await page.keyboard.press('Escape');
+    await page.locator('dialog[open]').waitFor({ state: 'detached' });
+    const hovered = await benchOpening(page, HOVER_MS, { withStaticCopy: true });
     const submitting = await benchSubmitting(page, submitIds);
 
     const perTick = tick.commits.map((commit) => commit.rendered);
@@ -239,6 +258,10 @@ async function main(): Promise<void> {
       console.log(`    widget: ${ms(widget)}${first}`);
       console.log(`    bare native <dialog>: ${ms(bare)}`);
       console.log(`    ratio: ${(widget / bare).toFixed(2)}×`);
+      if (times.staticCopy.length > 0) {
+        const copy = median(times.staticCopy);
+        console.log(`    the widget's open dialog as static HTML, same click: ${ms(copy)}, ${(copy / bare).toFixed(2)}× bare (the browser's share)`);
+      }
     };
     console.log(`\nOpening, pointerdown → focus in the open dialog, median of ${RUNS}:`);
     opening(`as a hand clicks (pointer on the trigger ${HOVER_MS} ms before pressing)`, hovered, '');

@@ -1,10 +1,12 @@
 /**
  * The page `npm run bench:ui` drives in Chromium: a bare native <dialog> opened by a plain click
- * handler (the baseline), and the widget on real appointments behind the real proxy. It records,
+ * handler (the baseline), a static copy of the widget's open dialog opened the same way (what the
+ * platform alone takes to show that content), and the widget on real appointments behind the real proxy. It records,
  * in page time, each pointerdown and each focus that lands in a dialog, and the React commits
  * under the tick Profiler; scripts/bench-ui.ts reads `window.bench`.
  */
 import { commits } from './devtools-hook';
+// What portals ship with the widget: its stylesheet is part of what opening lays out.
 import '../../src/widget/styles.css';
 import { Profiler, type ProfilerOnRenderCallback } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -32,6 +34,7 @@ const bench = {
   headingOnly: false,
   commits,
   profiles: [] as ProfilerRecord[],
+  makeStaticCopy,
   reset() {
     bench.downAt = 0;
     bench.focusAt = 0;
@@ -59,6 +62,28 @@ document.addEventListener(
 const bareTrigger = document.getElementById('bare-trigger') as HTMLButtonElement;
 const bare = document.getElementById('bare') as HTMLDialogElement;
 bareTrigger.addEventListener('click', () => bare.showModal());
+
+/**
+ * The widget's open dialog cloned as static HTML (with its stylesheet, ids and all), opened by a
+ * plain click handler that focuses what the widget focuses ("Keep appointment"): the share of the
+ * widget's opening that is the browser laying out that content, with no React at all.
+ */
+function makeStaticCopy(): void {
+  const open = document.querySelector('#open-bench dialog[open]');
+  if (!(open instanceof HTMLDialogElement)) throw new Error('makeStaticCopy: open the widget first');
+  const copy = open.cloneNode(true) as HTMLDialogElement;
+  copy.removeAttribute('open');
+  copy.id = 'static-copy';
+  document.body.append(copy);
+  const focusTarget = [...copy.querySelectorAll('button')].find((button) => button.textContent === 'Keep appointment');
+  if (focusTarget === undefined) throw new Error('makeStaticCopy: no "Keep appointment" button in the copy');
+  const trigger = document.getElementById('static-trigger') as HTMLButtonElement;
+  trigger.addEventListener('click', () => {
+    copy.showModal();
+    focusTarget.focus();
+  });
+  // Escape closes it as it closes the bare one.
+}
 
 const onRender: ProfilerOnRenderCallback = (_id, phase, actualDuration, baseDuration) => {
   bench.profiles.push({ phase, actualDuration, baseDuration, at: performance.now() });
