@@ -113,9 +113,10 @@ function appointment(id: string, etaFromNowMs: number) {
 
 /**
  * Clicks (after resting on the target for `hoverMs`, if any), then waits for focus to land in a
- * dialog; returns pointerdown → focus in page time.
+ * dialog; returns pointerdown → that first focus in page time. With `expectFocusOn`, the first
+ * focus must be on an element of that text, so two openings compared end at the same place.
  */
-async function clickToFocus(page: Page, selector: string, hoverMs: number): Promise<number> {
+async function clickToFocus(page: Page, selector: string, hoverMs: number, expectFocusOn?: string): Promise<number> {
   if (hoverMs > 0) {
     await page.hover(selector);
     await page.waitForTimeout(hoverMs);
@@ -123,7 +124,11 @@ async function clickToFocus(page: Page, selector: string, hoverMs: number): Prom
   await page.evaluate(() => bench.reset());
   await page.click(selector);
   await page.waitForFunction(() => bench.focusAt !== 0);
-  return page.evaluate(() => bench.focusAt - bench.downAt);
+  const { time, target } = await page.evaluate(() => ({ time: bench.focusAt - bench.downAt, target: bench.focusTarget }));
+  if (expectFocusOn !== undefined && target !== expectFocusOn) {
+    throw new Error(`${selector}: focus first landed on "${target}", not "${expectFocusOn}"`);
+  }
+  return time;
 }
 
 interface OpeningTimes {
@@ -134,8 +139,8 @@ interface OpeningTimes {
 }
 
 /** Opens a plain <dialog> by its trigger, then closes it with Escape; returns the opening's time. */
-async function openPlain(page: Page, trigger: string, dialogId: string, hoverMs: number): Promise<number> {
-  const time = await clickToFocus(page, trigger, hoverMs);
+async function openPlain(page: Page, trigger: string, dialogId: string, hoverMs: number, expectFocusOn?: string): Promise<number> {
+  const time = await clickToFocus(page, trigger, hoverMs, expectFocusOn);
   await page.keyboard.press('Escape');
   await page.waitForFunction((id) => !(document.getElementById(id) as HTMLDialogElement).open, dialogId);
   return time;
@@ -147,9 +152,9 @@ async function benchOpening(page: Page, hoverMs: number, { withStaticCopy }: { w
   const staticCopy: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     bare.push(await openPlain(page, '#bare-trigger', 'bare', hoverMs));
-    if (withStaticCopy) staticCopy.push(await openPlain(page, '#static-trigger', 'static-copy', hoverMs));
+    if (withStaticCopy) staticCopy.push(await openPlain(page, '#static-trigger', 'static-copy', hoverMs, 'Keep appointment'));
 
-    widget.push(await clickToFocus(page, '#open-bench .hc-trigger', hoverMs));
+    widget.push(await clickToFocus(page, '#open-bench .hc-trigger', hoverMs, 'Keep appointment'));
     // Let the appointment arrive so every run starts from the same quiet page, then keep it.
     await page.locator('dialog[open] fieldset').waitFor();
     await page.keyboard.press('Escape');

@@ -65,8 +65,9 @@ bareTrigger.addEventListener('click', () => bare.showModal());
 
 /**
  * The widget's open dialog cloned as static HTML (with its stylesheet, ids and all), opened by a
- * plain click handler that focuses what the widget focuses ("Keep appointment"): the share of the
- * widget's opening that is the browser laying out that content, with no React at all.
+ * plain click handler with focus landing where the widget's does ("Keep appointment", marked
+ * `autofocus` as the widget marks it for showModal()): the share of the widget's opening that is
+ * the browser styling that content and focusing in it, with no React at all.
  */
 function makeStaticCopy(): void {
   const open = document.querySelector('#open-bench dialog[open]');
@@ -77,12 +78,10 @@ function makeStaticCopy(): void {
   document.body.append(copy);
   const focusTarget = [...copy.querySelectorAll('button')].find((button) => button.textContent === 'Keep appointment');
   if (focusTarget === undefined) throw new Error('makeStaticCopy: no "Keep appointment" button in the copy');
+  focusTarget.setAttribute('autofocus', '');
   const trigger = document.getElementById('static-trigger') as HTMLButtonElement;
-  trigger.addEventListener('click', () => {
-    copy.showModal();
-    focusTarget.focus();
-  });
   // Escape closes it as it closes the bare one.
+  trigger.addEventListener('click', () => copy.showModal());
 }
 
 const onRender: ProfilerOnRenderCallback = (_id, phase, actualDuration, baseDuration) => {

@@ -46,12 +46,12 @@ export function createCancelFormResolver({
   noteMaxLength = DEFAULT_NOTE_MAX_LENGTH,
   messages,
 }: CancelFormRulesInput): CancelFormResolver {
-  return (values, _context, { fields }) => {
+  return (values) => {
+    // No `ref` on the errors: the form never lets react-hook-form focus a field (the error summary
+    // takes focus and links to each one), and a radio group has no single element to point at.
     const errors: Partial<Record<keyof CancelFormValues, FieldError>> = {};
-    // `ref` lets react-hook-form focus the field when asked; the form sets shouldFocusError false.
     const fail = (name: keyof CancelFormValues, message: string) => {
-      const ref = fields[name]?.ref;
-      errors[name] = ref === undefined ? { type: 'custom', message } : { type: 'custom', message, ref };
+      errors[name] = { type: 'custom', message };
     };
     // reasonCode is null once focus has passed through the radios with none chosen
     // (react-hook-form reads an unchecked group as null on blur): still "choose a reason".

@@ -15,7 +15,7 @@ export interface UseNativeDialogOptions {
 /**
  * Drives a native `<dialog>` from React state with `showModal()`: the browser then provides the
  * top layer, the inert background, the backdrop and Escape, with no dialog library. Focus goes
- * to `initialFocusRef` on opening and back to whatever had it (the trigger) on closing.
+ * to `initialFocusRef` on opening, in one move, and back to whatever had it (the trigger) on closing.
  */
 export function useNativeDialog({ dialogRef, open, onRequestClose, onClosed, initialFocusRef }: UseNativeDialogOptions) {
   const returnFocusTo = useRef<HTMLElement | null>(null);
@@ -32,8 +32,16 @@ export function useNativeDialog({ dialogRef, open, onRequestClose, onClosed, ini
       if (returnFocusTo.current === null && active instanceof HTMLElement && !dialog.contains(active)) {
         returnFocusTo.current = active;
       }
+      // showModal() focuses the dialog's first focusable element (the charge section, tabindex -1)
+      // unless one carries `autofocus`. Marking the target first makes opening one focus move, so a
+      // screen reader announces the target and nothing before it; the attribute is taken off again
+      // so it never reaches a later opening or the page's own autofocus handling.
+      const target = initialFocusRef?.current ?? null;
+      target?.setAttribute('autofocus', '');
       dialog.showModal();
-      initialFocusRef?.current?.focus();
+      target?.removeAttribute('autofocus');
+      // Where the browser did not follow `autofocus` (older engines, jsdom), focus it ourselves.
+      if (target !== null && dialog.ownerDocument.activeElement !== target) target.focus();
     } else if (!open) {
       if (dialog.open) dialog.close();
       const target = returnFocusTo.current;

@@ -95,4 +95,31 @@ describe('keyboard only, in Chromium', () => {
     expect(demo.simulator.ledger.filter((entry) => entry.method === 'POST')).toHaveLength(0);
     await closeDialog(page);
   });
+
+  it('opening moves focus once, straight to "Keep appointment", by keyboard and by pointer: nothing is announced before it', async () => {
+    // Every focus that lands in a dialog, in order. showModal() alone would focus the first
+    // focusable element (the charge section) before the widget moved focus on.
+    await page.evaluate(() => {
+      const log: string[] = [];
+      (window as unknown as { focusLog: string[] }).focusLog = log;
+      document.addEventListener(
+        'focusin',
+        (event) => {
+          const target = event.target as HTMLElement;
+          if (target.closest('dialog') !== null) log.push(`${target.tagName.toLowerCase()}:${(target.textContent ?? '').trim().slice(0, 40)}`);
+        },
+        true,
+      );
+    });
+    const takeLog = () => page.evaluate(() => (window as unknown as { focusLog: string[] }).focusLog.splice(0));
+
+    await openByKeyboard('Wound dressing');
+    expect(await takeLog()).toEqual(['button:Keep appointment']);
+    await closeDialog(page);
+
+    await page.locator('li.demo-card', { hasText: 'Blood pressure check' }).getByRole('button', { name: 'Cancel appointment' }).click();
+    await page.getByRole('alertdialog').getByRole('radio').first().waitFor();
+    expect(await takeLog()).toEqual(['button:Keep appointment']);
+    await closeDialog(page);
+  });
 });
