@@ -68,6 +68,7 @@ export function createCancelFormResolver({
     if (acknowledgementRequired && !values.acknowledgeCharge) {
       fail('acknowledgeCharge', messages.errorAcknowledgeRequired);
     }
+    // `!offered` is implied by the errors, but says so to TypeScript: `code` is a ReasonCode below.
     if (!offered || Object.keys(errors).length > 0) return { values: {}, errors };
     const note = values.note.trim();
     return {

@@ -2,7 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } fro
 import { useForm, useWatch } from 'react-hook-form';
 import { DEFAULT_NOTE_MAX_LENGTH, isReasonCode, REASONS } from '../core/index';
 import type { CancelRequestBody, ErrorIssue, ReasonCode } from '../core/index';
-import { createCancelFormResolver, emptyCancelFormValues, type CancelFormResolver, type CancelFormValues } from './cancel-form-resolver';
+import {
+  createCancelFormResolver,
+  emptyCancelFormValues,
+  type CancelFormResolver,
+  type CancelFormValues,
+} from './cancel-form-resolver';
 import { ChargeAcknowledgement } from './charge-acknowledgement';
 import { ErrorSummary, type ErrorSummaryItem } from './error-summary';
 import type { CancelAppointmentMessages } from './messages';
