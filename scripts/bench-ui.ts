@@ -7,11 +7,11 @@
  *   of the dialog's content, timed by the Profiler when a second opening mounts it afresh (warm).
  * - Opening: pointerdown on the trigger → focus inside the open dialog, median of 30, against a bare
  *   native <dialog> opened by a plain click handler, interleaved in the same page; as a hand clicks,
- *   also against a static HTML copy of the widget's open dialog (the browser's own share: style,
- *   layout and focus of that content, without React). The page loads the widget's stylesheet, as
- *   portals do. Twice: as a
- *   hand clicks (the pointer rests on the trigger for HOVER_MS before pressing, which is when the
- *   dialog's code loads), and as a script clicks (the pointer arrives and presses at once).
+ *   also against a static HTML copy of the widget's open dialog (the browser's own share: styling
+ *   that content and focusing in it, without React). The page loads the widget's stylesheet, as
+ *   portals do. Twice: as a hand clicks (the pointer rests on the trigger for HOVER_MS before
+ *   pressing, which is when the dialog's code loads), and as a script clicks (the pointer arrives
+ *   and presses at once).
  * - Submitting: pointerdown on "Cancel appointment" → focus on the success heading, median of 30,
  *   each on a fresh appointment, through the real proxy and simulator on loopback at zero latency.
  *

@@ -1,9 +1,9 @@
 /**
  * The page `npm run bench:ui` drives in Chromium: a bare native <dialog> opened by a plain click
  * handler (the baseline), a static copy of the widget's open dialog opened the same way (what the
- * platform alone takes to show that content), and the widget on real appointments behind the real proxy. It records,
- * in page time, each pointerdown and each focus that lands in a dialog, and the React commits
- * under the tick Profiler; scripts/bench-ui.ts reads `window.bench`.
+ * platform alone takes to show that content), and the widget on real appointments behind the real
+ * proxy. It records, in page time, each pointerdown and each focus that lands in a dialog, and the
+ * React commits under the tick Profiler; scripts/bench-ui.ts reads `window.bench`.
  */
 import { commits } from './devtools-hook';
 // What portals ship with the widget: its stylesheet is part of what opening lays out.
