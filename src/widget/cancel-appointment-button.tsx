@@ -28,7 +28,8 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
  *
  * The dialog's code loads on the first sign of intent (pointer over the button, focus, touch), so
  * it is normally there before the click lands; a click that beats it opens the dialog as soon as
- * it arrives.
+ * it arrives, says "Opening…" beside the button if that takes a while, and says so in an alert if
+ * the code cannot arrive (offline, or a portal deployment that replaced it).
  */
 export function CancelAppointmentButton({ appointmentId, children, className, ...config }: CancelAppointmentButtonProps) {
   return (
@@ -49,6 +50,12 @@ function preloadDialog(): void {
   loadCancelDialog().catch(() => undefined);
 }
 
+/**
+ * How long a click waits for the dialog's code before "Opening…" appears: a load that beats it
+ * (the usual case, begun on hover or touch) shows nothing, so nothing flashes.
+ */
+const OPENING_NOTICE_MS = 400;
+
 interface TriggerAndDialogProps {
   readonly appointmentId: string;
   readonly className: string | undefined;
@@ -61,6 +68,8 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
   const Dialog = useLoadedCancelDialog();
   const [open, setOpen] = useState(false);
   const [cancelled, setCancelled] = useState(false);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const [slow, setSlow] = useState(false);
   // A button reused for another appointment (a list re-sorted, a portal that recycles rows)
   // starts afresh: closed, not cancelled, and its dialog remounted (keyed below), so it never shows
   // one visit's form for another. The trigger itself stays, and keeps focus if it had it.
@@ -69,6 +78,7 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
     setShownFor(appointmentId);
     setOpen(false);
     setCancelled(false);
+    setLoadFailed(false);
   }
   const statusRef = useRef<HTMLSpanElement>(null);
   const triggerRef = useRef<HTMLButtonElement>(null);
@@ -90,10 +100,27 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
 
   const openDialog = () => {
     setOpen(true);
-    // Never lose the click: it opens once the code arrives. If it cannot arrive, the trigger
-    // stays as it was, and the next click tries again.
-    loadCancelDialog().catch(() => setOpen(false));
+    setLoadFailed(false);
+    // Never lose the click: it opens once the code arrives. If it cannot arrive, the patient is
+    // told beside the trigger, and the next click tries again.
+    loadCancelDialog().catch(() => {
+      setOpen(false);
+      setLoadFailed(true);
+    });
   };
+
+  // A click waiting for the code. Its status region is in the page from the click, and gets its
+  // words only after a moment, so a screen reader announces them (a region inserted with its
+  // words already in it often goes unannounced).
+  const waiting = open && Dialog === null;
+  useEffect(() => {
+    if (!waiting) return undefined;
+    const timer = setTimeout(() => setSlow(true), OPENING_NOTICE_MS);
+    return () => {
+      clearTimeout(timer);
+      setSlow(false);
+    };
+  }, [waiting]);
 
   // The trigger no longer exists once cancelled: if it had focus, the text that replaced it takes it.
   useEffect(() => {
@@ -120,6 +147,17 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
           {children ?? triggerMessage(scope, 'trigger')}
         </button>
       )}
+      {waiting ? (
+        <span className="hc-trigger-note" role="status">
+          {slow ? triggerMessage(scope, 'triggerOpening') : null}
+        </span>
+      ) : null}
+      {/* Once another trigger has loaded the code, the failure no longer holds. */}
+      {loadFailed && Dialog === null ? (
+        <span className="hc-trigger-note hc-trigger-note--error" role="alert">
+          {triggerMessage(scope, 'triggerLoadError')}
+        </span>
+      ) : null}
       {/* Once loaded it stays mounted, open or closed: it keeps checking an attempt waiting for Heim. */}
       {Dialog === null ? null : (
         <Dialog key={appointmentId} appointmentId={appointmentId} open={open} onOpenChange={setOpen} onCancelled={handleCancelled} />

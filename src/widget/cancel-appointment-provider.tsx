@@ -18,10 +18,27 @@ import {
   type CancelledResult,
   type ProviderIdentity,
 } from './cancel-appointment-scope';
-import { reportEventSafely, type CancelAppointmentEvent } from './cancel-appointment-events';
+import type { CancelAppointmentEvent, CancelAppointmentEventHandler } from './cancel-appointment-events';
 
 export interface CancelAppointmentProviderProps extends CancelAppointmentConfig {
   readonly children?: ReactNode;
+}
+
+let reportedThrow = false;
+
+/**
+ * Calls the portal's handler. Analytics must never break a cancellation, so a handler that throws
+ * is ignored; the first throw is logged (once per page) so the portal's developers can see it.
+ */
+function reportEventSafely(handler: CancelAppointmentEventHandler | undefined, event: CancelAppointmentEvent): void {
+  if (handler === undefined) return;
+  try {
+    handler(event);
+  } catch (error) {
+    if (reportedThrow) return;
+    reportedThrow = true;
+    console.error('heim-cancel: onEvent threw; the widget ignored it and carried on.', error);
+  }
 }
 
 function createWidgetQueryClient(): QueryClient {
@@ -54,14 +71,10 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
     queryClient = ownQueryClient.current;
   }
 
-  // Callbacks are read through refs so a portal passing inline functions does not rebuild the
-  // context (and re-render every consumer) on each of its renders.
-  const onCancelledRef = useRef(config.onCancelled);
-  onCancelledRef.current = config.onCancelled;
-  const onRescheduleRef = useRef(config.onReschedule);
-  onRescheduleRef.current = config.onReschedule;
-  const onEventRef = useRef(config.onEvent);
-  onEventRef.current = config.onEvent;
+  // Callbacks are read through a ref to the latest configuration, so a portal passing inline
+  // functions does not rebuild the context (and re-render every consumer) on each of its renders.
+  const latest = useRef(config);
+  latest.current = config;
   const hasOnCancelled = config.onCancelled !== undefined;
   const hasOnEvent = config.onEvent !== undefined;
   const hasOnReschedule = config.onReschedule !== undefined;
@@ -72,9 +85,9 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
       ownMessages: props.messages,
       parent,
       queryClient,
-      onCancelled: hasOnCancelled ? (result: CancelledResult) => onCancelledRef.current?.(result) : undefined,
-      onEvent: hasOnEvent ? (event: CancelAppointmentEvent) => reportEventSafely(onEventRef.current, event) : undefined,
-      onReschedule: hasOnReschedule ? (appointmentId: string) => onRescheduleRef.current?.(appointmentId) : undefined,
+      onCancelled: hasOnCancelled ? (result: CancelledResult) => latest.current.onCancelled?.(result) : undefined,
+      onEvent: hasOnEvent ? (event: CancelAppointmentEvent) => reportEventSafely(latest.current.onEvent, event) : undefined,
+      onReschedule: hasOnReschedule ? (appointmentId: string) => latest.current.onReschedule?.(appointmentId) : undefined,
       noteMaxLength,
       provider,
       tree: parent?.tree ?? provider,

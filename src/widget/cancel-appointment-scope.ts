@@ -108,10 +108,16 @@ export function useCancelAppointmentScope(hookName: string): CancelAppointmentSc
 }
 
 /**
- * The en-GB words the button shows before the dialog's code (and its messages) has loaded.
- * messages.ts's defaults must say the same (tests/widget/lazy-dialog.test.tsx checks it).
+ * The en-GB words the button shows before the dialog's code (and its messages) has loaded, or
+ * when that code cannot load: then messages.ts is out of reach too. messages.ts's defaults must
+ * say the same (tests/widget/lazy-dialog.test.tsx checks it).
  */
-export const TRIGGER_DEFAULTS = { trigger: 'Cancel appointment', cancelledStatus: 'Appointment cancelled' } as const;
+export const TRIGGER_DEFAULTS = {
+  trigger: 'Cancel appointment',
+  cancelledStatus: 'Appointment cancelled',
+  triggerOpening: 'Opening…',
+  triggerLoadError: "We couldn't open the cancellation form. Check your connection and try again. Your appointment has not been changed.",
+} as const;
 
 /** One of the trigger's words: the nearest provider's override, else the default. */
 export function triggerMessage(scope: CancelAppointmentScope, key: keyof typeof TRIGGER_DEFAULTS): string {

@@ -30,6 +30,10 @@ export interface CancelAppointmentMessages {
 
   readonly trigger: string;
   readonly cancelledStatus: string;
+  /** Beside the button when a click waits more than a moment for the dialog's code (a slow network). */
+  readonly triggerOpening: string;
+  /** Beside the button, as an alert, when the dialog's code could not load; the next click tries again. */
+  readonly triggerLoadError: string;
   readonly dialogTitle: string;
   readonly loading: string;
 
@@ -146,6 +150,8 @@ export const defaultMessages: CancelAppointmentMessages = {
 
   trigger: 'Cancel appointment',
   cancelledStatus: 'Appointment cancelled',
+  triggerOpening: 'Opening…',
+  triggerLoadError: "We couldn't open the cancellation form. Check your connection and try again. Your appointment has not been changed.",
   dialogTitle: 'Cancel your appointment?',
   loading: 'Loading appointment…',
 

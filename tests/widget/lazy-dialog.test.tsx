@@ -67,7 +67,12 @@ describe('the dialog loaded on intent', () => {
     const { CancelAppointmentButton } = await freshWidget();
     const { TRIGGER_DEFAULTS } = await import('../../src/widget/cancel-appointment-scope');
     const { defaultMessages } = await import('../../src/widget/messages');
-    expect(TRIGGER_DEFAULTS).toEqual({ trigger: defaultMessages.trigger, cancelledStatus: defaultMessages.cancelledStatus });
+    expect(TRIGGER_DEFAULTS).toEqual({
+      trigger: defaultMessages.trigger,
+      cancelledStatus: defaultMessages.cancelledStatus,
+      triggerOpening: defaultMessages.triggerOpening,
+      triggerLoadError: defaultMessages.triggerLoadError,
+    });
 
     render(<CancelAppointmentButton appointmentId="apt_x" messages={{ trigger: 'Cancel visit' }} />);
     expect(screen.getByRole('button', { name: 'Cancel visit' })).toHaveAttribute('aria-haspopup', 'dialog');
