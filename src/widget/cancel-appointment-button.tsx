@@ -6,7 +6,7 @@ import {
   type CancelAppointmentConfig,
   type CancelledResult,
 } from './cancel-appointment-scope';
-import { loadCancelDialog, useLoadedCancelDialog } from './load-cancel-dialog';
+import { loadCancelDialog, stopWaiting, useCancelDialogLoader, waitForCancelDialog } from './load-cancel-dialog';
 
 export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   /** The appointment to cancel (the proxy's opaque id). */
@@ -28,8 +28,9 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
  *
  * The dialog's code loads on the first sign of intent (pointer over the button, focus, touch), so
  * it is normally there before the click lands; a click that beats it opens the dialog as soon as
- * it arrives, says "Opening…" beside the button if that takes a while, and says so in an alert if
- * the code cannot arrive (offline, or a portal deployment that replaced it).
+ * it arrives (the last click on any button wins), says "Opening…" beside the button if that takes
+ * a while, and says so in an alert if the code cannot arrive (offline, or a portal deployment that
+ * replaced it) or has not arrived in 10 s; a dialog given up on never opens by surprise later.
  */
 export function CancelAppointmentButton({ appointmentId, children, className, ...config }: CancelAppointmentButtonProps) {
   return (
@@ -42,7 +43,7 @@ export function CancelAppointmentButton({ appointmentId, children, className, ..
 }
 
 function withClass(base: string, extra: string | undefined): string {
-  return extra === undefined || extra === '' ? base : `${base} ${extra}`;
+  return `${base} ${extra ?? ''}`.trimEnd();
 }
 
 /** Intent: start loading the dialog. A failure is forgotten by the loader; the next intent retries. */
@@ -55,6 +56,11 @@ function preloadDialog(): void {
  * (the usual case, begun on hover or touch) shows nothing, so nothing flashes.
  */
 const OPENING_NOTICE_MS = 400;
+/**
+ * How long a click waits for the code before it is treated as unable to arrive: a stalled
+ * connection would otherwise say "Opening…" for ever, and open the dialog by surprise minutes later.
+ */
+const LOAD_TIMEOUT_MS = 10_000;
 
 interface TriggerAndDialogProps {
   readonly appointmentId: string;
@@ -65,11 +71,15 @@ interface TriggerAndDialogProps {
 function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDialogProps) {
   const scope = useCancelAppointmentScope('CancelAppointmentButton');
   const { onCancelled } = scope;
-  const Dialog = useLoadedCancelDialog();
+  const { dialog: Dialog, waitingClick } = useCancelDialogLoader();
   const [open, setOpen] = useState(false);
   const [cancelled, setCancelled] = useState(false);
   const [loadFailed, setLoadFailed] = useState(false);
   const [slow, setSlow] = useState(false);
+  const triggerRef = useRef<HTMLButtonElement>(null);
+  // A click that came before the dialog's code waits for it, as this trigger's (its ref stands for
+  // it), until a click on any trigger takes over.
+  const waiting = waitingClick === triggerRef;
   // A button reused for another appointment (a list re-sorted, a portal that recycles rows)
   // starts afresh: closed, not cancelled, and its dialog remounted (keyed below), so it never shows
   // one visit's form for another. The trigger itself stays, and keeps focus if it had it.
@@ -81,7 +91,6 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
     setLoadFailed(false);
   }
   const statusRef = useRef<HTMLSpanElement>(null);
-  const triggerRef = useRef<HTMLButtonElement>(null);
   const triggerHadFocus = useRef(false);
 
   // Called by the dialog once the patient has closed the confirmation (use-report-after-close.ts),
@@ -99,28 +108,37 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
   );
 
   const openDialog = () => {
-    setOpen(true);
     setLoadFailed(false);
-    // Never lose the click: it opens once the code arrives. If it cannot arrive, the patient is
-    // told beside the trigger, and the next click tries again.
-    loadCancelDialog().catch(() => {
-      setOpen(false);
-      setLoadFailed(true);
-    });
+    if (Dialog !== null) {
+      setOpen(true);
+      return;
+    }
+    // Never lose the click: it opens once the code arrives. If it cannot arrive, the patient is told
+    // beside the trigger, and the next click tries again.
+    waitForCancelDialog(triggerRef, (arrived) => (arrived ? setOpen(true) : setLoadFailed(true)));
   };
 
-  // A click waiting for the code. Its status region is in the page from the click, and gets its
-  // words only after a moment, so a screen reader announces them (a region inserted with its
-  // words already in it often goes unannounced).
-  const waiting = open && Dialog === null;
+  // While a click waits: "Opening…" after a moment, and after LOAD_TIMEOUT_MS the failure.
   useEffect(() => {
     if (!waiting) return undefined;
-    const timer = setTimeout(() => setSlow(true), OPENING_NOTICE_MS);
+    const opening = setTimeout(() => setSlow(true), OPENING_NOTICE_MS);
+    const giveUp = setTimeout(() => {
+      stopWaiting(triggerRef);
+      setLoadFailed(true);
+    }, LOAD_TIMEOUT_MS);
     return () => {
-      clearTimeout(timer);
+      clearTimeout(opening);
+      clearTimeout(giveUp);
       setSlow(false);
     };
   }, [waiting]);
+  // A button that goes away, or now stands for another appointment, drops its waiting click.
+  useEffect(
+    () => () => {
+      stopWaiting(triggerRef);
+    },
+    [appointmentId],
+  );
 
   // The trigger no longer exists once cancelled: if it had focus, the text that replaced it takes it.
   useEffect(() => {
@@ -147,12 +165,14 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
           {children ?? triggerMessage(scope, 'trigger')}
         </button>
       )}
-      {waiting ? (
+      {cancelled ? null : (
+        // Always in the page, so screen readers know the region before it speaks: "Opening…" is
+        // announced when it appears (a region inserted with its words often goes unannounced).
         <span className="hc-trigger-note" role="status">
-          {slow ? triggerMessage(scope, 'triggerOpening') : null}
+          {waiting && slow ? triggerMessage(scope, 'triggerOpening') : null}
         </span>
-      ) : null}
-      {/* Once another trigger has loaded the code, the failure no longer holds. */}
+      )}
+      {/* Once any trigger has loaded the code, the failure no longer holds. */}
       {loadFailed && Dialog === null ? (
         <span className="hc-trigger-note hc-trigger-note--error" role="alert">
           {triggerMessage(scope, 'triggerLoadError')}

@@ -5,6 +5,7 @@
  * provider so a page that only shows the button never loads the client, the schemas or the copy.
  */
 import { createCancelApiClient, type CancelApiClient } from './api-client';
+import { reportEventSafely } from './cancel-appointment-events';
 import {
   useCancelAppointmentScope,
   type CancelAppointmentConfig,
@@ -97,15 +98,21 @@ function messagesOf(scope: CancelAppointmentScope): CancelAppointmentMessages {
 export function contextOf(scope: CancelAppointmentScope): CancelAppointmentContextValue {
   const cache = cacheOf(scope.provider);
   if (cache.context?.scope === scope) return cache.context.value;
+  const { noteMaxLength } = scope;
+  // A wrong limit is a portal's configuration mistake: say so rather than guess. Here, as the
+  // dialog first renders, so the page's first chunk does not carry the check.
+  if (!Number.isInteger(noteMaxLength) || noteMaxLength < 1) {
+    throw new RangeError(`noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`);
+  }
   const value: CancelAppointmentContextValue = {
     client: clientOf(scope),
     clock: clockOf(scope),
     messages: messagesOf(scope),
     queryClient: scope.queryClient,
     onCancelled: scope.onCancelled,
-    onEvent: scope.onEvent,
+    onEvent: scope.onEvent === undefined ? undefined : (event) => reportEventSafely(scope.onEvent, event),
     onReschedule: scope.onReschedule,
-    noteMaxLength: scope.noteMaxLength,
+    noteMaxLength,
     config: scope.config,
   };
   cache.context = { scope, value };

@@ -2,8 +2,8 @@
  * The widget's analytics events (`onEvent`). They say what the patient did and how it ended, with
  * only the ids and codes an organisation needs to measure the flow: never the note, the patient's
  * name or address, the service, or anything else Heim holds about the visit. Each event is built
- * here field by field, so no caller can pass more through by accident. The provider calls the
- * portal's handler (reportEventSafely); this file loads with the dialog's code.
+ * here field by field, so no caller can pass more through by accident. This file loads with the
+ * dialog's code: a page that only shows the button pays for none of it.
  */
 import type { ChargeState, ReasonCode } from '../core/index';
 import type { CancelApiErrorCode } from './api-client';
@@ -46,4 +46,21 @@ export function cancelAppointmentEvent(
 ): CancelAppointmentEvent {
   const event = { type, appointmentId, reasonCode, chargeState };
   return Object.freeze(type === 'failed' && errorCode !== undefined ? { ...event, errorCode } : event);
+}
+
+let reportedThrow = false;
+
+/**
+ * Calls the portal's handler. Analytics must never break a cancellation, so a handler that throws
+ * is ignored; the first throw is logged (once per page) so the portal's developers can see it.
+ */
+export function reportEventSafely(handler: CancelAppointmentEventHandler | undefined, event: CancelAppointmentEvent): void {
+  if (handler === undefined) return;
+  try {
+    handler(event);
+  } catch (error) {
+    if (reportedThrow) return;
+    reportedThrow = true;
+    console.error('heim-cancel: onEvent threw; the widget ignored it and carried on.', error);
+  }
 }

@@ -18,27 +18,10 @@ import {
   type CancelledResult,
   type ProviderIdentity,
 } from './cancel-appointment-scope';
-import type { CancelAppointmentEvent, CancelAppointmentEventHandler } from './cancel-appointment-events';
+import type { CancelAppointmentEvent } from './cancel-appointment-events';
 
 export interface CancelAppointmentProviderProps extends CancelAppointmentConfig {
   readonly children?: ReactNode;
-}
-
-let reportedThrow = false;
-
-/**
- * Calls the portal's handler. Analytics must never break a cancellation, so a handler that throws
- * is ignored; the first throw is logged (once per page) so the portal's developers can see it.
- */
-function reportEventSafely(handler: CancelAppointmentEventHandler | undefined, event: CancelAppointmentEvent): void {
-  if (handler === undefined) return;
-  try {
-    handler(event);
-  } catch (error) {
-    if (reportedThrow) return;
-    reportedThrow = true;
-    console.error('heim-cancel: onEvent threw; the widget ignored it and carried on.', error);
-  }
 }
 
 function createWidgetQueryClient(): QueryClient {
@@ -58,11 +41,8 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
   };
   const apiBaseUrl = config.apiBaseUrl;
   const fetchImpl = config.fetch;
+  // Checked by the heavy half, which uses it (cancel-appointment-context.ts).
   const noteMaxLength = config.noteMaxLength ?? DEFAULT_NOTE_MAX_LENGTH;
-  // A wrong limit is a portal's configuration mistake: say so at once rather than guess.
-  if (!Number.isInteger(noteMaxLength) || noteMaxLength < 1) {
-    throw new RangeError(`noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`);
-  }
 
   const ownQueryClient = useRef<QueryClient | null>(null);
   let queryClient = props.queryClient ?? ambientQueryClient ?? parent?.queryClient;
@@ -86,7 +66,7 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
       parent,
       queryClient,
       onCancelled: hasOnCancelled ? (result: CancelledResult) => latest.current.onCancelled?.(result) : undefined,
-      onEvent: hasOnEvent ? (event: CancelAppointmentEvent) => reportEventSafely(latest.current.onEvent, event) : undefined,
+      onEvent: hasOnEvent ? (event: CancelAppointmentEvent) => latest.current.onEvent?.(event) : undefined,
       onReschedule: hasOnReschedule ? (appointmentId: string) => latest.current.onReschedule?.(appointmentId) : undefined,
       noteMaxLength,
       provider,

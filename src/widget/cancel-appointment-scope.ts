@@ -86,10 +86,10 @@ export interface CancelAppointmentScope {
   readonly parent: CancelAppointmentScope | null;
   readonly queryClient: QueryClient;
   readonly onCancelled: ((result: CancelledResult) => void) | undefined;
-  /** `config.onEvent`, made safe: it never throws. */
+  /** The latest `config.onEvent` (the heavy half makes it safe: cancel-appointment-context.ts). */
   readonly onEvent: CancelAppointmentEventHandler | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
-  /** `config.noteMaxLength`, checked, or the default. */
+  /** `config.noteMaxLength`, or the default; checked by the heavy half before use. */
   readonly noteMaxLength: number;
   /** This provider instance. */
   readonly provider: ProviderIdentity;
@@ -116,7 +116,7 @@ export const TRIGGER_DEFAULTS = {
   trigger: 'Cancel appointment',
   cancelledStatus: 'Appointment cancelled',
   triggerOpening: 'Opening…',
-  triggerLoadError: "We couldn't open the cancellation form. Check your connection and try again. Your appointment has not been changed.",
+  triggerLoadError: "We couldn't open the cancellation form. Check your connection and try again, or reload the page. Your appointment has not been changed.",
 } as const;
 
 /** One of the trigger's words: the nearest provider's override, else the default. */

@@ -9,9 +9,23 @@ import type { CancelAppointmentDialogProps } from './cancel-appointment-dialog';
 
 export type CancelDialogComponent = ComponentType<CancelAppointmentDialogProps>;
 
-let loaded: CancelDialogComponent | null = null;
+export interface CancelDialogLoader {
+  /** The dialog component once any trigger on the page has loaded it, else null. */
+  readonly dialog: CancelDialogComponent | null;
+  /** The click waiting for the code, if any: the last one wins, so two triggers never open two dialogs. */
+  readonly waitingClick: object | null;
+}
+
+// Also the server's: it never loads the dialog, so server-rendered markup is the button alone.
+const initial: CancelDialogLoader = { dialog: null, waitingClick: null };
+let state = initial;
 let loading: Promise<CancelDialogComponent> | null = null;
 const listeners = new Set<() => void>();
+
+function update(next: Partial<CancelDialogLoader>): void {
+  state = { ...state, ...next };
+  for (const listener of listeners) listener();
+}
 
 /**
  * Starts loading the dialog (once) and resolves with it. A failed load (a flaky network, a
@@ -19,10 +33,9 @@ const listeners = new Set<() => void>();
  */
 export function loadCancelDialog(): Promise<CancelDialogComponent> {
   loading ??= import('./cancel-appointment-dialog').then(
-    (module) => {
-      loaded = module.CancelAppointmentDialog;
-      for (const listener of listeners) listener();
-      return loaded;
+    ({ CancelAppointmentDialog }) => {
+      update({ dialog: CancelAppointmentDialog });
+      return CancelAppointmentDialog;
     },
     (error: unknown) => {
       loading = null;
@@ -39,11 +52,35 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-const current = () => loaded;
-// The server never loads it: server-rendered markup is the button alone.
-const onServer = () => null;
+/** The page's loader: the dialog once loaded, and the click waiting for it. */
+export function useCancelDialogLoader(): CancelDialogLoader {
+  return useSyncExternalStore(
+    subscribe,
+    () => state,
+    () => initial,
+  );
+}
 
-/** The dialog component once loaded by any trigger on the page, else null. */
-export function useLoadedCancelDialog(): CancelDialogComponent | null {
-  return useSyncExternalStore(subscribe, current, onServer);
+/** Stops `click` waiting, if it still is (its dialog will then not open); says whether it was. */
+export function stopWaiting(click: object): boolean {
+  const was = state.waitingClick === click;
+  if (was) update({ waitingClick: null });
+  return was;
+}
+
+/**
+ * A click that came before the code waits for it. `settle` is called once: true when the code
+ * has arrived, false when it could not; never if another click has waited since, or if
+ * stopWaiting(click) came first (the patient pressed Escape, gave up, or the button went away).
+ */
+export function waitForCancelDialog(click: object, settle: (arrived: boolean) => void): void {
+  update({ waitingClick: click });
+  loadCancelDialog().then(
+    () => {
+      if (stopWaiting(click)) settle(true);
+    },
+    () => {
+      if (stopWaiting(click)) settle(false);
+    },
+  );
 }

@@ -174,6 +174,20 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses a note limit that is not a positive whole number, naming the prop, once the dialog renders', () => {
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      for (const noteMaxLength of [0, -5, 2.5, Number.NaN]) {
+        expect(() => render(<CancelAppointmentDialog appointmentId="apt_alice_3d" defaultOpen noteMaxLength={noteMaxLength} />)).toThrow(
+          `noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`,
+        );
+      }
+    } finally {
+      console.error = quiet;
+    }
+  });
+
   it('shows not found for an appointment of another patient, exactly like an unknown one', async () => {
     const user = userEvent.setup();
     const harness = await createWidgetHarness();

@@ -63,6 +63,52 @@ describe('the dialog loaded on intent', () => {
     expect(within(next).queryByText('Wound dressing')).toBeNull();
   });
 
+  // The dialog's code arrives when the test says, as a slow network would deliver it; the real code.
+  async function widgetWithCodeOnHold() {
+    let deliver!: () => void;
+    let refuse!: () => void;
+    const network = new Promise<void>((resolve, reject) => {
+      deliver = resolve;
+      refuse = () => reject(new Error('Failed to fetch dynamically imported module'));
+    });
+    vi.resetModules();
+    vi.doMock('../../src/widget/cancel-appointment-dialog', async (importOriginal) => {
+      await network;
+      return importOriginal();
+    });
+    const { CancelAppointmentButton } = await import('../../src/widget/cancel-appointment-button');
+    const { loadCancelDialog } = await import('../../src/widget/load-cancel-dialog');
+    return { CancelAppointmentButton, loadCancelDialog, deliver, refuse };
+  }
+
+  it.each([
+    ['arrives', true],
+    ['cannot arrive', false],
+  ])('drops a click still waiting for the code when its button is reused for another appointment (the code %s)', async (_, arrives) => {
+    const { CancelAppointmentButton, loadCancelDialog, deliver, refuse } = await widgetWithCodeOnHold();
+    try {
+      const harness = await createWidgetHarness();
+      const view = harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel appointment' }));
+      expect(screen.getByRole('status')).toBeInTheDocument();
+
+      // The portal re-sorts its list and this row now stands for the INR test; then the code comes, or fails.
+      view.rerender(<CancelAppointmentButton appointmentId="apt_alice_5h" fetch={harness.fetch} />);
+      if (arrives) deliver();
+      else refuse();
+      await loadCancelDialog().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      // Nobody clicked for the INR test: no dialog opens for it, and no alert speaks of it.
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(screen.queryByRole('alertdialog')).toBeNull();
+      if (arrives) expect(document.querySelector('dialog')).not.toHaveAttribute('open');
+      expect(screen.getByRole('status')).toHaveTextContent('');
+    } finally {
+      vi.doUnmock('../../src/widget/cancel-appointment-dialog');
+    }
+  });
+
   it('shows the trigger words from the nearest provider before the messages load, and the defaults match messages.ts', async () => {
     const { CancelAppointmentButton } = await freshWidget();
     const { TRIGGER_DEFAULTS } = await import('../../src/widget/cancel-appointment-scope');
