@@ -114,7 +114,8 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
       return;
     }
     // Never lose the click: it opens once the code arrives. If it cannot arrive, the patient is told
-    // beside the trigger, and the next click tries again.
+    // beside the trigger; the next click waits again (a refused load is asked for afresh, a stalled
+    // one is waited on again), and the alert also offers reloading the page.
     waitForCancelDialog(triggerRef, (arrived) => (arrived ? setOpen(true) : setLoadFailed(true)));
   };
 

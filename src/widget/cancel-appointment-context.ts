@@ -4,6 +4,7 @@
  * reads them, which is inside the dialog or a portal's own use of the hooks. Kept apart from the
  * provider so a page that only shows the button never loads the client, the schemas or the copy.
  */
+import { DEFAULT_NOTE_MAX_LENGTH, noteMaxLengthProblem } from '../core/note-limit';
 import { createCancelApiClient, type CancelApiClient } from './api-client';
 import { reportEventSafely } from './cancel-appointment-events';
 import {
@@ -98,12 +99,12 @@ function messagesOf(scope: CancelAppointmentScope): CancelAppointmentMessages {
 export function contextOf(scope: CancelAppointmentScope): CancelAppointmentContextValue {
   const cache = cacheOf(scope.provider);
   if (cache.context?.scope === scope) return cache.context.value;
-  const { noteMaxLength } = scope;
-  // A wrong limit is a portal's configuration mistake: say so rather than guess. Here, as the
-  // dialog first renders, so the page's first chunk does not carry the check.
-  if (!Number.isInteger(noteMaxLength) || noteMaxLength < 1) {
-    throw new RangeError(`noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`);
-  }
+  // In development the provider has already thrown over a wrong limit. In production a closed
+  // dialog reads this too, on every button once the code has loaded, so throwing here would blank
+  // the portal's page on a hover: log it, and use the proxy's default.
+  const problem = noteMaxLengthProblem(scope.noteMaxLength);
+  if (problem !== null) console.error(`heim-cancel: ${problem} The widget uses ${DEFAULT_NOTE_MAX_LENGTH} instead.`);
+  const noteMaxLength = problem === null ? scope.noteMaxLength : DEFAULT_NOTE_MAX_LENGTH;
   const value: CancelAppointmentContextValue = {
     client: clientOf(scope),
     clock: clockOf(scope),

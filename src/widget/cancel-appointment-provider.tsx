@@ -10,7 +10,7 @@
  */
 import { useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { DEFAULT_NOTE_MAX_LENGTH } from '../core/note-limit';
+import { DEFAULT_NOTE_MAX_LENGTH, noteMaxLengthProblem } from '../core/note-limit';
 import {
   CancelAppointmentScopeContext,
   type CancelAppointmentConfig,
@@ -41,8 +41,14 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
   };
   const apiBaseUrl = config.apiBaseUrl;
   const fetchImpl = config.fetch;
-  // Checked by the heavy half, which uses it (cancel-appointment-context.ts).
   const noteMaxLength = config.noteMaxLength ?? DEFAULT_NOTE_MAX_LENGTH;
+  // A wrong limit is a portal's configuration mistake. In development, say so at once. In
+  // production the dialog's code logs it and uses the default (cancel-appointment-context.ts): a
+  // patient's page never breaks over it, and the page's first chunk does not carry the check.
+  if (process.env.NODE_ENV !== 'production') {
+    const problem = noteMaxLengthProblem(noteMaxLength);
+    if (problem !== null) throw new RangeError(problem);
+  }
 
   const ownQueryClient = useRef<QueryClient | null>(null);
   let queryClient = props.queryClient ?? ambientQueryClient ?? parent?.queryClient;

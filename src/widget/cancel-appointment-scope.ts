@@ -89,7 +89,7 @@ export interface CancelAppointmentScope {
   /** The latest `config.onEvent` (the heavy half makes it safe: cancel-appointment-context.ts). */
   readonly onEvent: CancelAppointmentEventHandler | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
-  /** `config.noteMaxLength`, or the default; checked by the heavy half before use. */
+  /** `config.noteMaxLength`, or the default; checked in development, replaced by the default in production when wrong. */
   readonly noteMaxLength: number;
   /** This provider instance. */
   readonly provider: ProviderIdentity;

@@ -71,7 +71,8 @@ export function stopWaiting(click: object): boolean {
 /**
  * A click that came before the code waits for it. `settle` is called once: true when the code
  * has arrived, false when it could not; never if another click has waited since, or if
- * stopWaiting(click) came first (the patient pressed Escape, gave up, or the button went away).
+ * stopWaiting(click) came first (the button gave up after its timeout, went away, or now stands
+ * for another appointment).
  */
 export function waitForCancelDialog(click: object, settle: (arrived: boolean) => void): void {
   update({ waitingClick: click });

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, CancelAppointmentDialog, CancelAppointmentProvider, useAppointment } from '../../src/index';
 import { aliceAppointment, closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
 
@@ -174,17 +174,39 @@ describe('configuration', () => {
     }
   });
 
-  it('refuses a note limit that is not a positive whole number, naming the prop, once the dialog renders', () => {
+  it('in development, refuses a note limit that is not a positive whole number, naming the prop, as the provider renders', () => {
     const quiet = console.error;
     console.error = () => {};
     try {
       for (const noteMaxLength of [0, -5, 2.5, Number.NaN]) {
-        expect(() => render(<CancelAppointmentDialog appointmentId="apt_alice_3d" defaultOpen noteMaxLength={noteMaxLength} />)).toThrow(
+        expect(() => render(<CancelAppointmentButton appointmentId="apt_alice_3d" noteMaxLength={noteMaxLength} />)).toThrow(
           `noteMaxLength must be a positive whole number; got ${String(noteMaxLength)}.`,
         );
       }
     } finally {
       console.error = quiet;
+    }
+  });
+
+  it('in production, a wrong note limit never breaks the page: the dialog logs it and uses the proxy default', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const harness = await createWidgetHarness();
+      harness.render(
+        <main>
+          <p>Your visits</p>
+          <CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} noteMaxLength={0} />
+        </main>,
+      );
+      await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel appointment' }));
+      const dialog = await screen.findByRole('alertdialog', { name: 'Cancel your appointment?' });
+      expect(await within(dialog).findByText('0 of 500 characters')).toBeInTheDocument();
+      expect(screen.getByText('Your visits')).toBeInTheDocument();
+      expect(logged).toHaveBeenCalledWith('heim-cancel: noteMaxLength must be a positive whole number; got 0. The widget uses 500 instead.');
+    } finally {
+      logged.mockRestore();
+      vi.unstubAllEnvs();
     }
   });
 
