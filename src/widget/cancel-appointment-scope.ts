@@ -89,7 +89,10 @@ export interface CancelAppointmentScope {
   /** The latest `config.onEvent` (the heavy half makes it safe: cancel-appointment-context.ts). */
   readonly onEvent: CancelAppointmentEventHandler | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
-  /** `config.noteMaxLength`, or the default; checked in development, replaced by the default in production when wrong. */
+  /**
+   * `config.noteMaxLength`, or the default. Checked by the provider in development; in production
+   * the heavy half replaces a wrong one with the default.
+   */
   readonly noteMaxLength: number;
   /** This provider instance. */
   readonly provider: ProviderIdentity;
@@ -116,7 +119,8 @@ export const TRIGGER_DEFAULTS = {
   trigger: 'Cancel appointment',
   cancelledStatus: 'Appointment cancelled',
   triggerOpening: 'Opening…',
-  triggerLoadError: "We couldn't open the cancellation form. Check your connection and try again, or reload the page. Your appointment has not been changed.",
+  triggerLoadError:
+    "We couldn't open the cancellation form. Check your connection and try again, or reload the page. Your appointment has not been changed.",
 } as const;
 
 /** One of the trigger's words: the nearest provider's override, else the default. */

@@ -151,7 +151,8 @@ export const defaultMessages: CancelAppointmentMessages = {
   trigger: 'Cancel appointment',
   cancelledStatus: 'Appointment cancelled',
   triggerOpening: 'Opening…',
-  triggerLoadError: "We couldn't open the cancellation form. Check your connection and try again, or reload the page. Your appointment has not been changed.",
+  triggerLoadError:
+    "We couldn't open the cancellation form. Check your connection and try again, or reload the page. Your appointment has not been changed.",
   dialogTitle: 'Cancel your appointment?',
   loading: 'Loading appointment…',
 
