@@ -9,7 +9,13 @@ import { causingEntityFor, reasonsAvailableNow } from '../core/reasons';
 import type { AppointmentResponse, CancelRequestBody, CancellationStatusResponse } from '../core/schemas';
 import { ERROR_CODES, type ErrorCode } from '../core/errors';
 import { assertOwnsAppointment } from './appointment-access';
-import { CANCELLABLE_STATUSES, CANCELLED_STATUS, type HeimCancellation } from './heim-assumptions';
+import {
+  CANCELLABLE_STATUSES,
+  CANCELLED_STATUS,
+  COMPLETED_STATUS,
+  GATEWAY_GRACE_MS,
+  type HeimCancellation,
+} from './heim-assumptions';
 import type { HeimClient, HeimCancelBody } from './heim-client';
 import { IdempotencyStore, requestFingerprint, type StoredAnswer } from './idempotency-store';
 import { KeyedMutex } from './keyed-mutex';
@@ -32,11 +38,13 @@ interface PendingCancel {
   reasonCode: CancelRequestBody['reasonCode'];
   charge: Charge;
   /**
-   * Heim answered the POST (a 5xx or 429), so that request is over at Heim and cannot commit later:
-   * once reads agree nothing was cancelled, the attempt is settled as not cancelled. When the answer
-   * was lost (timeout, reset, unreadable 2xx) it never is: only Heim showing the cancellation ends it.
+   * From when reads that agree nothing was cancelled may end the attempt as not cancelled. At once
+   * when Heim itself answered an error (500, 429): that request is over at Heim. After
+   * GATEWAY_GRACE_MS when a gateway answered 502/503/504 for it: Heim may still be carrying it out.
+   * Never (null) when the answer was lost (timeout, reset, unreadable 2xx): only Heim showing the
+   * cancellation, or the visit reading completed, ends it.
    */
-  heimAnswered: boolean;
+  settleableFrom: number | null;
 }
 
 const FINAL_ERROR_CODES: ReadonlySet<string> = new Set(['already_cancelled', 'not_cancellable']);
@@ -78,7 +86,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
    * the request that sent it gets its final answer, so a retry with its key is told "cancelled".
    */
   function settlePending(appointmentId: string, entry: PendingCancel, cancellation: HeimCancellation): StoredAnswer | null {
-    pending.delete(appointmentId);
+    forget(appointmentId, entry);
     const ours = isOurs(cancellation, entry.reasonCode);
     log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: ours ? 'cancelled' : 'cancelled_by_other' });
     if (!ours) return null;
@@ -114,33 +122,49 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     };
   }
 
+  /** Ends a pending attempt, unless another request has already replaced it with a newer one. */
+  function forget(appointmentId: string, entry: PendingCancel): void {
+    if (pending.get(appointmentId) === entry) pending.delete(appointmentId);
+  }
+
   /**
-   * A pending attempt that Heim answered with an error, whose reads now agree that nothing was
-   * cancelled (no cancellation, an appointment not reading cancelled), is over: it did not cancel.
+   * A pending attempt is over without cancelling when the visit reads completed (it can no longer
+   * be cancelled, so our POST did not cancel it), or when its reads agree that nothing was cancelled
+   * (no cancellation, an appointment not reading cancelled) once that may end it (`settleableFrom`).
    */
   function settleAsNotCancelled(appointmentId: string, entry: PendingCancel, cancellationRead: string, status: string): boolean {
-    if (!entry.heimAnswered || cancellationRead !== 'not_found' || status === CANCELLED_STATUS) return false;
-    pending.delete(appointmentId);
-    log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: 'not_cancelled' });
+    if (cancellationRead !== 'not_found' || status === CANCELLED_STATUS) return false;
+    const completed = status === COMPLETED_STATUS;
+    if (!completed && (entry.settleableFrom === null || options.now() < entry.settleableFrom)) return false;
+    forget(appointmentId, entry);
+    log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: completed ? 'not_cancelled_completed' : 'not_cancelled' });
     return true;
   }
 
   async function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
-    const entry = pending.get(appointmentId);
-    if (appointment.status !== CANCELLED_STATUS && !entry) return { cancellation: null, status: 'not_cancelled' };
-
-    const outcome = await heim.getCancellation(appointmentId);
-    if (outcome.kind === 'ok') {
-      if (entry) settlePending(appointmentId, entry, outcome.value);
-      return { cancellation: toCancellationView(outcome.value), status: 'cancelled' };
-    }
-    if (entry && settleAsNotCancelled(appointmentId, entry, outcome.kind, appointment.status)) {
-      return { cancellation: null, status: 'not_cancelled' };
-    }
-    // A lost answer stays unknown until Heim shows the cancellation: we never post again to find out.
-    if (entry) return { cancellation: null, status: 'pending_confirmation' };
-    return { cancellation: null, status: 'cancelled' };
+    if (appointment.status !== CANCELLED_STATUS && !pending.has(appointmentId)) return { cancellation: null, status: 'not_cancelled' };
+    // Under the appointment's lock, like every other settling: reads begun before another request
+    // replaced the pending attempt must not settle the new one (a stale "nothing was cancelled"
+    // would let the patient post again while a lost POST may still land).
+    return locks.runExclusive(appointmentId, async () => {
+      const entry = pending.get(appointmentId);
+      const outcome = await heim.getCancellation(appointmentId);
+      if (outcome.kind === 'ok') {
+        if (entry) settlePending(appointmentId, entry, outcome.value);
+        return { cancellation: toCancellationView(outcome.value), status: 'cancelled' };
+      }
+      if (entry) {
+        // The appointment read before the lock may be stale: the second witness is read afresh.
+        const reread = outcome.kind === 'not_found' ? await heim.getAppointment(appointmentId) : null;
+        if (reread?.kind === 'ok' && settleAsNotCancelled(appointmentId, entry, outcome.kind, reread.value.status)) {
+          return { cancellation: null, status: 'not_cancelled' };
+        }
+        // A lost answer stays unknown until Heim shows the cancellation: we never post again to find out.
+        return { cancellation: null, status: 'pending_confirmation' };
+      }
+      return { cancellation: null, status: appointment.status === CANCELLED_STATUS ? 'cancelled' : 'not_cancelled' };
+    });
   }
 
   async function execute(command: CancelCommand, scope: string): Promise<StoredAnswer> {
@@ -226,7 +250,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       // Heim answered an error and both reads agree nothing was cancelled.
       return errorAnswer('upstream_error');
     }
-    pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge, heimAnswered: outcome.kind === 'failed' });
+    const settleableFrom = outcome.kind === 'failed' ? started : outcome.kind === 'gateway' ? started + GATEWAY_GRACE_MS : null;
+    pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge, settleableFrom });
     scheduleReconcile(appointmentId);
     log({ level: 'warn', event: 'cancel.pending_confirmation', appointmentId, outcome: outcome.kind });
     return answer(202, { status: 'pending_confirmation' });
@@ -261,7 +286,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       const outcome = await heim.getCancellation(appointmentId);
       if (outcome.kind === 'not_found') {
         const waiting = pending.get(appointmentId);
-        if (waiting?.heimAnswered) {
+        if (waiting) {
           const appointment = await heim.getAppointment(appointmentId);
           if (appointment.kind === 'ok') settleAsNotCancelled(appointmentId, waiting, 'not_found', appointment.value.status);
         }

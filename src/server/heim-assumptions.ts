@@ -21,6 +21,25 @@ export const heimPaths = {
 /** Assumed: statuses in which a patient may still cancel. Anything else is final or unknown. */
 export const CANCELLABLE_STATUSES: ReadonlySet<string> = new Set(['scheduling', 'scheduled']);
 export const CANCELLED_STATUS = 'cancelled';
+/**
+ * Known from the guide's events: a visit that took place reads `completed`. It can no longer be
+ * cancelled, so an earlier cancel whose answer was lost did not cancel it.
+ */
+export const COMPLETED_STATUS = 'completed';
+
+/**
+ * Assumed: Heim sits behind gateways (load balancers, a service mesh) that answer 502, 503 or 504
+ * themselves when the connection to Heim broke or Heim was slow, while Heim may still be carrying
+ * out the request. Such an answer is not Heim's: for a cancel it is as uncertain as our own
+ * timeout. 500 and 429 are taken as Heim's own answers.
+ */
+export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+/**
+ * Assumed: how long a request a gateway gave up on may still be carried out by Heim. Past it, reads
+ * that agree nothing was cancelled end the attempt ("not cancelled", so the patient may try again);
+ * before it, the attempt stays pending and the appointment is never posted again.
+ */
+export const GATEWAY_GRACE_MS = 5 * 60_000;
 
 const instant = z.iso.datetime({ offset: true });
 

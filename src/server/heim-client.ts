@@ -5,6 +5,7 @@
  */
 import type { CausingEntity, ReasonCode } from '../core/reasons';
 import {
+  GATEWAY_STATUSES,
   heimAppointmentSchema,
   heimAuthorizationHeader,
   heimCancellationSchema,
@@ -21,6 +22,8 @@ export type HeimOutcome<T> =
   | { kind: 'rejected'; status: number }
   /** Heim answered 3xx/5xx/429: it said something went wrong, maybe after acting. */
   | { kind: 'failed'; status: number }
+  /** A gateway in front of Heim answered 502/503/504: Heim may still be carrying the request out. */
+  | { kind: 'gateway'; status: number }
   /** A 2xx we could not read: it probably acted. */
   | { kind: 'malformed'; status: number }
   /** The request never reached Heim (refused connection, unknown host). */
@@ -92,6 +95,7 @@ export function createHeimClient(options: HeimClientOptions): HeimClient {
     if (response.status >= 400 && response.status < 500 && response.status !== 429) {
       return { kind: 'rejected', status: response.status };
     }
+    if (GATEWAY_STATUSES.has(response.status)) return { kind: 'gateway', status: response.status };
     if (!response.ok) return { kind: 'failed', status: response.status };
     try {
       const parsed = schema.safeParse(JSON.parse(text));

@@ -36,6 +36,12 @@ export interface Fault {
    * latency-only fault delays the cancel itself (it is applied when the delay ends).
    */
   commit?: boolean;
+  /**
+   * For `cancel` only: answer with the fault now and carry the cancellation out this many ms later,
+   * as Heim does when a gateway in front of it gave up (502/503/504, a reset) while Heim was still
+   * working on the request. Not with `commit` (that one is carried out before answering).
+   */
+  commitAfterMs?: number;
   /** Extra response headers sent with `status`, e.g. `{ 'retry-after': '30' }` on a 503 or 429. */
   headers?: Record<string, string>;
   /**
@@ -59,6 +65,7 @@ export const faultSchema = z
     contentType: z.string().min(1).optional(),
     times: z.int().min(1).optional(),
     commit: z.boolean().optional(),
+    commitAfterMs: z.int().min(0).max(600_000).optional(),
     headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/), z.string()).optional(),
     transport: z.enum(['reset', 'refused']).optional(),
   })
@@ -67,6 +74,12 @@ export const faultSchema = z
   })
   .refine((fault) => !(fault.status !== undefined && fault.transport !== undefined), {
     message: 'a transport failure has no status: the connection drops instead',
+  })
+  .refine((fault) => !(fault.commit === true && fault.commitAfterMs !== undefined), {
+    message: 'commit carries the cancellation out before answering, commitAfterMs after: choose one',
+  })
+  .refine((fault) => fault.commitAfterMs === undefined || fault.status !== undefined || fault.transport !== undefined, {
+    message: 'commitAfterMs needs what is answered meanwhile: a status or a transport failure',
   })
   .refine(
     (fault) => fault.status !== undefined || (fault.body === undefined && fault.contentType === undefined && fault.headers === undefined),
@@ -80,6 +93,8 @@ export interface ActiveFault {
   readonly answer: { status: number; body: string | null; contentType: string; headers: Record<string, string> } | null;
   readonly transport: 'reset' | 'refused' | null;
   readonly commit: boolean;
+  /** Carry the cancellation out this long after answering; null: not later. */
+  readonly commitAfterMs: number | null;
   /** Uses left; `Infinity` when unlimited. */
   remaining: number;
 }
@@ -109,6 +124,7 @@ function activate(input: Fault): ActiveFault {
     transport: fault.transport ?? null,
     // A refused connection never reached Heim, so nothing can have been committed.
     commit: (fault.commit ?? false) && fault.transport !== 'refused',
+    commitAfterMs: fault.transport === 'refused' ? null : (fault.commitAfterMs ?? null),
     remaining: fault.times ?? Number.POSITIVE_INFINITY,
   };
 }

@@ -41,6 +41,8 @@ export interface Simulator {
   ): HeimCancellation;
   /** Heim moves (or unsets) the ETA, as it does when routes are re-planned. */
   moveEta(appointmentId: string, estimatedTimeOfArrival: string | null): HeimAppointment;
+  /** The visit took place: Heim marks it completed. Throws for a cancelled or unknown appointment. */
+  completeAppointment(appointmentId: string): HeimAppointment;
   /** Queue a fault (see `faults.ts`); throws on a malformed one. */
   setFault(fault: Fault): void;
   clearFaults(): void;
@@ -105,6 +107,14 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       const committed = answerAndNotify(ctx, match);
       await delay(fault.latencyMs);
       return faultResponse(fault) ?? committed;
+    }
+    if (fault.commitAfterMs !== null && match.route === 'cancel') {
+      // "A gateway gave up, Heim carried on": answered now, the state changes later.
+      const { commitAfterMs } = fault;
+      void delay(fault.latencyMs + commitAfterMs).then(() => answerAndNotify(ctx, match));
+      await delay(fault.latencyMs);
+      // faultSchema requires a status or a transport failure with commitAfterMs, so there is an answer.
+      return faultResponse(fault)!;
     }
     await delay(fault.latencyMs);
     return faultResponse(fault) ?? answerAndNotify(ctx, match);
@@ -175,6 +185,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       return amended;
     },
     moveEta: (appointmentId, eta) => store.moveEta(appointmentId, eta),
+    completeAppointment: (appointmentId) => store.complete(appointmentId),
     setFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     setWebhookTarget: (target) => webhooks.setTarget(target),

@@ -132,6 +132,20 @@ export class AppointmentStore {
     return structuredClone(record.appointment);
   }
 
+  /** The visit took place: Heim marks it completed (a cancelled one stays cancelled). */
+  complete(appointmentId: string): HeimAppointment {
+    const record = this.#records.get(appointmentId);
+    if (record === undefined) {
+      throw new SimulatorStateError('not_found', `No appointment with id "${appointmentId}".`);
+    }
+    if (record.appointment.status === 'cancelled') {
+      throw new SimulatorStateError('invalid', `Appointment "${appointmentId}" is cancelled; it cannot be completed.`);
+    }
+    record.appointment.status = 'completed';
+    record.appointment.updatedAt = isoAfter(record.appointment.updatedAt, this.#now());
+    return structuredClone(record.appointment);
+  }
+
   clear(): void {
     this.#records.clear();
     this.#cancellationCounter = 0;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GATEWAY_GRACE_MS } from '../../src/server/heim-assumptions';
 import { createTestBackend, type TestBackend, type TestBackendOptions } from '../support/backend';
 import { cancelRequest, freshKey, json } from './helpers';
 
@@ -54,6 +55,82 @@ describe('a lost answer is never re-posted', () => {
     const other = await send(cancelRequest('apt_alice_3d'));
     expect(other.status).toBe(409);
     expect(posts()).toHaveLength(1);
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("a gateway's 502/503/504 is not Heim's answer", () => {
+  it('504 while Heim carries on: pending, never posted again, then cancelled, and the same key is told 200', async () => {
+    await start();
+    backend.simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 300, times: 1 });
+    const key = freshKey();
+    const first = await send(cancelRequest('apt_alice_3d', { key }));
+    expect(first.status).toBe(202);
+    // Another click, before Heim has carried the first out: still pending, nothing posted.
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2000 });
+
+    expect(await status('apt_alice_3d')).toMatchObject({ status: 'cancelled', cancellation: { reasonCode: 'patient_unwell' } });
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("a 503 Heim never carried out: pending through the gateway's grace, then not cancelled, and the patient may try again", async () => {
+    let laterMs = 0;
+    await start({ now: () => Date.now() + laterMs });
+    backend.simulator.setFault({ route: 'cancel', status: 503, headers: { 'retry-after': '30' }, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+
+    laterMs = GATEWAY_GRACE_MS - 60_000;
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    expect(posts()).toHaveLength(1);
+
+    laterMs = GATEWAY_GRACE_MS + 1_000;
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+    const again = await send(cancelRequest('apt_alice_3d'));
+    expect(again.status).toBe(200);
+    expect(posts()).toHaveLength(2);
+  });
+});
+
+describe('a pending attempt ends', () => {
+  it('as not cancelled when the visit then reads completed, which is no longer cancellable', async () => {
+    await start({ heim: { timeoutMs: 100 } });
+    // Heim hangs past our timeout and fails without cancelling: the answer is lost for good.
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 400, status: 500, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    await sleep(500);
+    backend.simulator.completeAppointment('apt_alice_3d');
+
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+    const again = await send(cancelRequest('apt_alice_3d'));
+    expect(again.status).toBe(409);
+    expect((await json(again)).error.code).toBe('not_cancellable');
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('never by a status read that began before a newer attempt: the patient is not told "not cancelled" while a lost POST may land', async () => {
+    await start();
+    // Attempt 1: Heim answers 500 and the first read fails, so it waits for reads that agree.
+    backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 500, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    // A slow status read (one tab) and a quick one (another tab).
+    backend.simulator.setFault({ route: 'cancellation', latencyMs: 400, times: 1 });
+    const slowRead = status('apt_alice_3d');
+    await sleep(20);
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+    // Attempt 2: the connection drops, and Heim carries the cancel out 600 ms later.
+    backend.simulator.setFault({ route: 'cancel', transport: 'reset', commitAfterMs: 600, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+
+    await slowRead;
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2000 });
+    expect(posts()).toHaveLength(2);
   });
 });
 
@@ -142,7 +219,7 @@ describe('background reconciliation', () => {
 
   it('settles an attempt Heim failed as not cancelled once its reads agree', async () => {
     await start();
-    backend.simulator.setFault({ route: 'cancel', status: 503, times: 1 });
+    backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
     backend.simulator.setFault({ route: 'cancellation', status: 500, times: 1 });
     expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
     await vi.waitFor(() => expect(backend.logs.some((entry) => entry.event === 'cancel.reconciled' && entry.result === 'not_cancelled')).toBe(true), {

@@ -86,6 +86,30 @@ describe('status faults', () => {
     expect((await cancel(sim, 'apt_alice_3d')).status).toBe(409);
   });
 
+  it('with commitAfterMs, answers the fault now and cancels later (a gateway gave up, Heim carried on)', async () => {
+    vi.useFakeTimers();
+    const sim = simulatorAt(testClock());
+    sim.setFault({ route: 'cancel', status: 504, commitAfterMs: 2_000, times: 1 });
+    expect((await cancel(sim, 'apt_alice_3d')).status).toBe(504);
+    expect(sim.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(sim.getCancellation('apt_alice_3d')).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sim.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+    expect(sim.getCancellation('apt_alice_3d')?.reasonCode).toBe('patient_unwell');
+    expect(sim.ledger.filter((entry) => entry.method === 'POST').map((entry) => entry.status)).toEqual([504]);
+  });
+
+  it('completes a visit: no longer cancellable, and a cancelled one cannot be completed', async () => {
+    const sim = simulatorAt(testClock());
+    expect(sim.completeAppointment('apt_alice_3d').status).toBe('completed');
+    expect((await cancel(sim, 'apt_alice_3d')).status).not.toBe(200);
+    expect(sim.getAppointment('apt_alice_3d')?.status).toBe('completed');
+    expect((await cancel(sim, 'apt_alice_30h')).status).toBe(200);
+    expect(() => sim.completeAppointment('apt_alice_30h')).toThrow(/cancelled/);
+    expect(() => sim.completeAppointment('apt_nobody')).toThrow(/No appointment/);
+  });
+
   it('does not apply to unauthenticated requests', async () => {
     const sim = simulatorAt(testClock());
     sim.setFault({ route: 'any', status: 503, times: 1 });
@@ -98,6 +122,8 @@ describe('status faults', () => {
     expect(() => sim.setFault({ route: 'cancel' })).toThrow();
     expect(() => sim.setFault({ route: 'nowhere' as never, status: 500 })).toThrow();
     expect(() => sim.setFault({ route: 'cancel', status: 99 })).toThrow();
+    expect(() => sim.setFault({ route: 'cancel', status: 504, commit: true, commitAfterMs: 10 })).toThrow(/choose one/);
+    expect(() => sim.setFault({ route: 'cancel', latencyMs: 10, commitAfterMs: 10 })).toThrow(/status or a transport/);
     expect(() => sim.setFault({ route: 'cancel', status: 500, times: 0 })).toThrow();
     expect(() => sim.setFault({ route: 'cancel', latencyMs: 10, body: 'x' })).toThrow();
   });

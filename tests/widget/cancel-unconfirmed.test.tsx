@@ -38,7 +38,7 @@ describe('unconfirmed requests', () => {
 
   it('upstream failure: the copy says it could not confirm, never "not cancelled"', async () => {
     const { user, harness, dialog } = await openForm();
-    harness.backend.simulator.setFault({ route: 'cancel', status: 503, times: 1 });
+    harness.backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
     await user.click(confirmButton(dialog));
     const alert = await within(dialog).findByRole('alert');
