@@ -3,6 +3,7 @@
  * in Express, Fastify, Next.js route handlers or Hono, and our bin can serve it on Node.
  */
 import { Hono, type Context } from 'hono';
+import { ERROR_CODES } from '../core/errors';
 import { isAppointmentId } from '../core/ids';
 import { createCancellationService } from './cancellation-service';
 import { assertJsonContentType, assertSameSiteWrite } from './csrf';
@@ -25,7 +26,7 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
     resolved.sessionSecret ?? '',
     resolved.webhookSecret ?? '',
   ]);
-  const heim = createHeimClient(resolved.heim);
+  const heim = createHeimClient(resolved.heim, log);
   const service = createCancellationService({ heim, options: resolved, log });
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
   const verifySession = resolved.sessionSecret === undefined ? undefined : createSessionVerifier(importSessionKey(resolved.sessionSecret));
@@ -73,6 +74,10 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
     }
     const body = parseCancelBody(await readJsonBody(request), resolved.noteMaxLength);
     const result = await service.cancel({ patientId, appointmentId, idempotencyKey, body });
+    if (result.status >= 400) {
+      const code = (result.body as { error?: { code?: string } }).error?.code ?? null;
+      log({ level: 'info', event: 'cancel.refused', appointmentId, status: result.status, code });
+    }
     return jsonResponse(result.status, result.body);
   });
 
@@ -97,9 +102,25 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
   app.all('/appointments/:appointmentId/cancel', methodNotAllowed('POST'));
 
   app.notFound(() => errorResponse('not_found', { message: 'No such endpoint.' }));
-  app.onError((error) => {
-    if (error instanceof ProxyError) return error.toResponse();
-    log({ level: 'error', event: 'proxy.unhandled_error', errorName: error.name });
+  app.onError((error, c) => {
+    if (error instanceof ProxyError) {
+      // Every refusal is a line for operations (a run of csrf_rejected after a deploy behind a TLS
+      // terminator, of unauthenticated after a session change, of upstream_error in an outage):
+      // its code, method and route pattern only, never the URL, a header or a body.
+      log({
+        level: 'info',
+        event: 'proxy.refused',
+        code: error.code,
+        status: ERROR_CODES[error.code].status,
+        method: c.req.method,
+        route: c.req.routePath,
+        ...(error.logReason === undefined ? {} : { reason: error.logReason }),
+      });
+      return error.toResponse();
+    }
+    // The message too (a portal's authenticate that throws "session store down" says why every
+    // patient gets 500); the logger redacts the key and secrets from it, and it is cut short.
+    log({ level: 'error', event: 'proxy.unhandled_error', errorName: error.name, errorMessage: error.message.slice(0, 300), route: c.req.routePath });
     return errorResponse('internal_error');
   });
 

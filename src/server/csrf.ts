@@ -24,18 +24,23 @@ export function isJsonMediaType(type: string | null): boolean {
  * application/xml) passes here and is refused later as 415, since it is not a CSRF shape.
  */
 export function assertSameSiteWrite(request: Request, allowedOrigins: readonly string[] | null): void {
-  if (request.headers.get('sec-fetch-site')?.trim().toLowerCase() === 'cross-site') throw new ProxyError('csrf_rejected');
+  // Each refusal says which check failed, for the operations log only: the answer stays one code.
+  const refuse = (reason: string) => new ProxyError('csrf_rejected', {}, reason);
+  if (request.headers.get('sec-fetch-site')?.trim().toLowerCase() === 'cross-site') throw refuse('Sec-Fetch-Site is cross-site');
 
   const origin = request.headers.get('origin');
   if (origin !== null) {
     const allowed = allowedOrigins ?? [new URL(request.url).origin];
-    if (!allowed.includes(origin)) throw new ProxyError('csrf_rejected');
+    if (!allowed.includes(origin)) {
+      const which = allowedOrigins === null ? `by default only the request URL's own, ${allowed[0]}` : allowed.join(', ');
+      throw refuse(`Origin is not an allowed origin (allowed: ${which}); behind a reverse proxy or TLS terminator, set allowedOrigins (ALLOWED_ORIGINS) to the portal's origin`);
+    }
   }
 
-  if ((request.headers.get('x-requested-with') ?? '').trim() === '') throw new ProxyError('csrf_rejected');
+  if ((request.headers.get('x-requested-with') ?? '').trim() === '') throw refuse('no X-Requested-With header');
 
   const type = mediaType(request);
-  if (type === null || type === '' || SIMPLE_CONTENT_TYPES.has(type)) throw new ProxyError('csrf_rejected');
+  if (type === null || type === '' || SIMPLE_CONTENT_TYPES.has(type)) throw refuse('no content type, or one an HTML form can send');
 }
 
 export function assertJsonContentType(request: Request): void {

@@ -14,6 +14,7 @@ import {
   type HeimCancellation,
 } from './heim-assumptions';
 import type { ZodType } from 'zod';
+import type { Logger } from './logger';
 
 export type HeimOutcome<T> =
   | { kind: 'ok'; value: T; status: number }
@@ -63,7 +64,31 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
-export function createHeimClient(options: HeimClientOptions): HeimClient {
+/** Statuses by which Heim refuses the organisation's key itself: every patient is affected. */
+const KEY_REFUSED_STATUSES = new Set([401, 403]);
+
+/**
+ * Logs every Heim call that did not go as expected (a missing cancellation is expected), so a
+ * revoked key or an outage at Heim is in the operations log even where the patient's answer is a
+ * plain `upstream_error`. Operational facts only: never a body or a header.
+ */
+function logOutcome(log: Logger, call: string, appointmentId: string, outcome: HeimOutcome<unknown>, durationMs: number): void {
+  if (outcome.kind === 'ok' || outcome.kind === 'not_found') return;
+  const status = 'status' in outcome ? outcome.status : null;
+  const keyRefused = status !== null && KEY_REFUSED_STATUSES.has(status);
+  log({
+    level: keyRefused ? 'error' : 'warn',
+    event: 'heim.call_failed',
+    call,
+    appointmentId,
+    outcome: outcome.kind,
+    upstreamStatus: status,
+    durationMs,
+    ...(keyRefused ? { hint: 'Heim refused the API key: check HEIM_API_KEY (revoked, rotated, or for another environment).' } : {}),
+  });
+}
+
+export function createHeimClient(options: HeimClientOptions, log: Logger = () => undefined): HeimClient {
   async function call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, body?: HeimCancelBody): Promise<HeimOutcome<T>> {
     let response: Response;
     try {
@@ -107,9 +132,16 @@ export function createHeimClient(options: HeimClientOptions): HeimClient {
     }
   }
 
+  async function logged<T>(name: string, id: string, run: () => Promise<HeimOutcome<T>>): Promise<HeimOutcome<T>> {
+    const started = performance.now();
+    const outcome = await run();
+    logOutcome(log, name, id, outcome, Math.round(performance.now() - started));
+    return outcome;
+  }
+
   return {
-    getAppointment: (id) => call('GET', heimPaths.appointment(id), heimAppointmentSchema),
-    getCancellation: (id) => call('GET', heimPaths.cancellation(id), heimCancellationSchema),
-    cancel: (id, body) => call('POST', heimPaths.cancel(id), heimCancellationSchema, body),
+    getAppointment: (id) => logged('getAppointment', id, () => call('GET', heimPaths.appointment(id), heimAppointmentSchema)),
+    getCancellation: (id) => logged('getCancellation', id, () => call('GET', heimPaths.cancellation(id), heimCancellationSchema)),
+    cancel: (id, body) => logged('cancel', id, () => call('POST', heimPaths.cancel(id), heimCancellationSchema, body)),
   };
 }

@@ -47,6 +47,8 @@ export class ProxyError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly details: ErrorDetails = {},
+    /** Why, for the operations log only (never sent): which check failed, what to configure. */
+    readonly logReason?: string,
   ) {
     super(details.message ?? ERROR_CODES[code].message);
     this.name = 'ProxyError';

@@ -189,7 +189,10 @@ describe('a signed event is verified on the raw body', () => {
   it('logs a refusal without any header, body or secret', async () => {
     await start();
     await deliver({ secret: OTHER_SECRET });
-    expect(backend.logs).toEqual([{ level: 'warn', event: 'webhook.rejected', reason: 'signature' }]);
+    expect(backend.logs).toEqual([
+      { level: 'warn', event: 'webhook.rejected', reason: 'signature' },
+      { level: 'info', event: 'proxy.refused', code: 'unauthenticated', status: 401, method: 'POST', route: '/api/webhooks/heim' },
+    ]);
   });
 });
 

@@ -1,0 +1,135 @@
+/**
+ * What operations can read when something goes wrong: a key Heim refuses, an outage, a refusal of
+ * the patient's request. Each is a structured line with the facts (codes, statuses, route), never
+ * the key, a note or a token. The real simulator stands in for Heim, in process.
+ */
+import { describe, expect, it } from 'vitest';
+import { createCancelHandler, type LogEntry } from '../../src/server';
+import { createPatientSession } from '../../src/server/session';
+import { createSimulator } from '../../src/simulator';
+import { TEST_HEIM_BASE_URL, TEST_PORTAL_ORIGIN, TEST_SESSION_SECRET } from '../support/backend';
+import { cancelRequest } from './helpers';
+
+const HEIM_KEY = 'test_the_key_heim_knows_4b8e';
+
+interface ProxySetup {
+  /** null: the option left out (the default, the request URL's own origin). */
+  readonly allowedOrigins?: string[] | null;
+  readonly authenticate?: () => never;
+}
+
+async function proxyWithKey(apiKey: string, { allowedOrigins = [TEST_PORTAL_ORIGIN], authenticate }: ProxySetup = {}) {
+  const simulator = createSimulator({ apiKeys: [HEIM_KEY], seed: 'demo' });
+  const logs: LogEntry[] = [];
+  const handler = createCancelHandler({
+    heim: { baseUrl: TEST_HEIM_BASE_URL, apiKey, fetch: (input, init) => simulator.fetch(new Request(input, init)) },
+    sessionSecret: TEST_SESSION_SECRET,
+    ...(allowedOrigins === null ? {} : { allowedOrigins }),
+    ...(authenticate === undefined ? {} : { authenticate }),
+    logger: (entry) => logs.push(entry),
+  });
+  const token = await createPatientSession({ secret: TEST_SESSION_SECRET, patientId: 'p_demo_alice' });
+  const send = (request: Request) => {
+    const headers = new Headers(request.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return handler(new Request(request, { headers }));
+  };
+  return { simulator, logs, send, token };
+}
+
+describe('operations log', () => {
+  it('says, as an error, that Heim refused the key, when every patient only sees upstream_error', async () => {
+    const rotatedKey = 'test_a_rotated_key_9c1d2e';
+    const { logs, send, simulator } = await proxyWithKey(rotatedKey);
+    const read = await send(new Request('http://portal.test/api/appointments/apt_alice_3d'));
+    expect(read.status).toBe(502);
+    const cancel = await send(cancelRequest('apt_alice_3d'));
+    expect(cancel.status).toBe(502);
+    expect(simulator.ledger.map((entry) => entry.status)).toEqual([401, 401]);
+
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        event: 'heim.call_failed',
+        call: 'getAppointment',
+        appointmentId: 'apt_alice_3d',
+        outcome: 'rejected',
+        upstreamStatus: 401,
+        hint: expect.stringMatching(/HEIM_API_KEY/),
+      }),
+    );
+    expect(logs).toContainEqual({
+      level: 'info',
+      event: 'proxy.refused',
+      code: 'upstream_error',
+      status: 502,
+      method: 'GET',
+      route: '/api/appointments/:appointmentId',
+    });
+    expect(logs.filter((entry) => entry.event === 'proxy.refused').map((entry) => entry.method)).toEqual(['GET', 'POST']);
+    expect(JSON.stringify(logs)).not.toContain(rotatedKey);
+  });
+
+  it('logs an outage at Heim as a warning with its status, and the cancel that it stopped', async () => {
+    const { logs, send, simulator } = await proxyWithKey(HEIM_KEY);
+    simulator.setFault({ route: 'appointment', status: 500, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(502);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', event: 'heim.call_failed', call: 'getAppointment', outcome: 'failed', upstreamStatus: 500 }),
+    );
+    expect(logs.find((entry) => entry.event === 'heim.call_failed')).not.toHaveProperty('hint');
+  });
+
+  it('logs each refused cancel with its code, and a cross-site one with the check it failed, without a note, a token or the header', async () => {
+    const { logs, send, token } = await proxyWithKey(HEIM_KEY);
+    const note = 'my private words';
+    // Inside the charge window, without the acknowledgement.
+    expect((await send(cancelRequest('apt_alice_5h', { body: { reasonCode: 'patient_unwell', note } }))).status).toBe(409);
+    expect((await send(cancelRequest('apt_alice_3d', { headers: { origin: 'https://evil.example' } }))).status).toBe(403);
+
+    expect(logs).toContainEqual({ level: 'info', event: 'cancel.refused', appointmentId: 'apt_alice_5h', status: 409, code: 'charge_acknowledgement_required' });
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        event: 'proxy.refused',
+        code: 'csrf_rejected',
+        status: 403,
+        method: 'POST',
+        route: '/api/appointments/:appointmentId/cancel',
+        reason: expect.stringContaining(`allowed: ${TEST_PORTAL_ORIGIN}`),
+      }),
+    );
+    const logged = JSON.stringify(logs);
+    expect(logged).not.toContain(note);
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain('evil.example');
+  });
+
+  it('says which origin the default allows, for a proxy behind a TLS terminator without allowedOrigins', async () => {
+    const { logs, send } = await proxyWithKey(HEIM_KEY, { allowedOrigins: null });
+    // The terminator speaks plain HTTP to the proxy; the browser's Origin is the public https one.
+    const request = cancelRequest('apt_alice_3d', { headers: { origin: 'https://portal.example' } });
+    expect((await send(new Request('http://10.0.0.7:3000/api/appointments/apt_alice_3d/cancel', request))).status).toBe(403);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        code: 'csrf_rejected',
+        reason: expect.stringMatching(/by default only the request URL's own, http:\/\/10\.0\.0\.7:3000.*ALLOWED_ORIGINS/),
+      }),
+    );
+  });
+
+  it("logs the message of a portal's authenticate that throws, with the key and secrets redacted", async () => {
+    const { logs, send } = await proxyWithKey(HEIM_KEY, {
+      authenticate: () => {
+        throw new Error(`session store down (tried with ${HEIM_KEY})`);
+      },
+    });
+    expect((await send(new Request('http://portal.test/api/appointments/apt_alice_3d'))).status).toBe(500);
+    expect(logs).toContainEqual({
+      level: 'error',
+      event: 'proxy.unhandled_error',
+      errorName: 'Error',
+      errorMessage: 'session store down (tried with [redacted])',
+      route: '/api/appointments/:appointmentId',
+    });
+  });
+});
