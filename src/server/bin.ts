@@ -5,8 +5,14 @@
  */
 import { createCancelHandler } from './app';
 import { ConfigError, loadConfigFromEnv } from './config';
-import { isLoopbackHost } from './options';
 import { startProxyServer } from './serve';
+
+/**
+ * How long a stopping proxy lets requests in flight finish: a cancel cut mid-way loses the answer
+ * that settles what Heim did (and the pending state with the process). Inside the 30 s a container
+ * platform (Kubernetes' default) gives before it kills.
+ */
+const SHUTDOWN_GRACE_MS = 25_000;
 
 async function main(): Promise<void> {
   let config;
@@ -19,15 +25,20 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (config.options.allowedOrigins === undefined && !isLoopbackHost(config.host)) {
-    // Behind a TLS terminator the request URL is http://..., so "own origin" would refuse every POST.
-    console.warn('heim-cancel-proxy: ALLOWED_ORIGINS is unset; POSTs are accepted only from the origin of the request URL. Set it behind a reverse proxy.');
+  if (config.options.allowedOrigins === undefined) {
+    // Behind a TLS terminator or a reverse proxy (nginx on this same host included) the request URL
+    // is http://<host>:<port>, so "own origin" would refuse every POST from the portal's page.
+    console.warn(
+      'heim-cancel-proxy: ALLOWED_ORIGINS is unset; POSTs are accepted only from the origin of the request URL. Set it to the portal\'s origin behind a reverse proxy or TLS terminator.',
+    );
   }
   const handler = createCancelHandler(config.options);
   const server = await startProxyServer(handler, { host: config.host, port: config.port });
   console.log(`heim-cancel-proxy listening on ${server.origin}/api`);
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
+  const stop = (signal: NodeJS.Signals) => {
+    // A second signal stops at once (the handler is registered once, so Node's default applies).
+    console.log(`heim-cancel-proxy: ${signal}: finishing requests in progress (up to ${SHUTDOWN_GRACE_MS / 1000} s), then stopping`);
+    void server.close({ graceMs: SHUTDOWN_GRACE_MS }).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

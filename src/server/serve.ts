@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 
 export interface RunningProxyServer {
   origin: string;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and resolves once every connection is closed. Requests in flight
+   * may finish for up to `graceMs` (default 0: every connection is closed at once, as tests and the
+   * demo want); idle keep-alive connections are closed at once either way.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 export function startProxyServer(
@@ -14,13 +19,29 @@ export function startProxyServer(
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: handler, hostname: listen.host, port: listen.port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+      const connections = server as unknown as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
       resolve({
         origin: `http://${host}:${info.port}`,
-        close: () =>
+        close: ({ graceMs = 0 } = {}) =>
           new Promise<void>((done) => {
-            server.close(() => done());
-            // Keep-alive sockets would hold close() open; they carry no state worth waiting for.
-            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            // A connection becomes idle once its request is answered: closed then, not at the
+            // client's keep-alive timeout.
+            const sweep = graceMs > 0 ? setInterval(() => connections.closeIdleConnections?.(), 100) : undefined;
+            server.close(() => {
+              clearInterval(sweep);
+              done();
+            });
+            // Keep-alive sockets would hold close() open; idle ones carry nothing worth waiting for.
+            connections.closeIdleConnections?.();
+            if (graceMs <= 0) {
+              connections.closeAllConnections?.();
+              return;
+            }
+            // A cancel waiting for Heim is let finish: cut, its answer (which settles what Heim
+            // did) would be lost with the process, and the patient's retry would go to a proxy
+            // that knows nothing of it.
+            const deadline = setTimeout(() => connections.closeAllConnections?.(), graceMs);
+            deadline.unref();
           }),
       });
     });

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { createPatientSession } from '../../src/server';
+import { startSimulator } from '../../src/simulator';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const GOOD_ENV = {
@@ -11,6 +13,20 @@ const GOOD_ENV = {
   HOST: '127.0.0.1',
   PORT: '0',
 };
+
+/** Resolves with the proxy's origin once the bin prints its start line. */
+function startedAt(child: ReturnType<typeof spawn>, output: () => { stdout: string; stderr: string }): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start line: ${JSON.stringify(output())}`)), 20_000);
+    child.stdout?.on('data', () => {
+      const match = /listening on (http:\/\/[^\s]+)\/api/.exec(output().stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+}
 
 function runBin(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/bin.ts'], {
@@ -46,16 +62,7 @@ describe('the standalone proxy (npm run proxy)', () => {
 
   it('starts, answers /api/healthz and stops on SIGTERM, never printing the key', async () => {
     const { child, output } = runBin(GOOD_ENV);
-    const origin = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start line: ${JSON.stringify(output())}`)), 20_000);
-      child.stdout.on('data', () => {
-        const match = /listening on (http:\/\/[^\s]+)\/api/.exec(output().stdout);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
+    const origin = await startedAt(child, output);
     const response = await fetch(`${origin}/api/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
@@ -65,5 +72,40 @@ describe('the standalone proxy (npm run proxy)', () => {
     const { stdout, stderr } = output();
     expect(stdout + stderr).not.toContain(GOOD_ENV.HEIM_API_KEY);
     expect(stdout + stderr).not.toContain(GOOD_ENV.PORTAL_SESSION_SECRET);
+  });
+
+  it('on SIGTERM, lets a cancel waiting for Heim finish and answers it before exiting', async () => {
+    const heimKey = 'test_bin_drain_key_3f9a0c';
+    const heim = await startSimulator({ apiKeys: [heimKey], host: '127.0.0.1', port: 0 });
+    try {
+      heim.simulator.setFault({ route: 'cancel', latencyMs: 1_500, times: 1 });
+      const { child, output } = runBin({ ...GOOD_ENV, HEIM_API_URL: heim.baseUrl, HEIM_API_KEY: heimKey, ALLOWED_ORIGINS: 'http://portal.test' });
+      const origin = await startedAt(child, output);
+      const token = await createPatientSession({ secret: GOOD_ENV.PORTAL_SESSION_SECRET, patientId: 'p_demo_alice' });
+      const answer = fetch(`${origin}/api/appointments/apt_alice_3d/cancel`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-requested-with': 'heim-cancel-widget',
+          origin: 'http://portal.test',
+          cookie: `portal_session=${token}`,
+          'idempotency-key': 'key_drain_0001',
+        },
+        body: JSON.stringify({ reasonCode: 'patient_unwell' }),
+      });
+      // Stopped while Heim is still working on the cancel (a deploy, a scale-down).
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      child.kill('SIGTERM');
+      const response = await answer;
+      expect(response.status).toBe(200);
+      expect((await response.json()).status).toBe('cancelled');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(output().stdout).toMatch(/SIGTERM: finishing requests in progress/);
+      expect(heim.simulator.ledger.filter((entry) => entry.method === 'POST')).toHaveLength(1);
+      expect(heim.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+    } finally {
+      await heim.close();
+    }
   });
 });
