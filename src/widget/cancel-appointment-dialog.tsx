@@ -5,6 +5,7 @@ import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import { CancelDialogContent } from './cancel-dialog-content';
 import { useNativeDialog } from './use-native-dialog';
+import type { CancelAttempt } from './cancel-attempt';
 import { usePendingConfirmation } from './use-pending-confirmation';
 import { useReportAfterClose } from './use-report-after-close';
 import { useReportOpened } from './use-report-opened';
@@ -69,7 +70,8 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
   const isOpen = open ?? uncontrolledOpen;
   // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is
   // reported once: to `onCancelled` after the patient has closed the news (use-report-after-close.ts).
-  usePendingConfirmation(appointmentId, useReportAfterClose(onCancelled, isOpen), isOpen);
+  const attempt = usePendingConfirmation(appointmentId, useReportAfterClose(onCancelled, isOpen), isOpen);
+  const closedNote = useClosedNote(attempt, isOpen);
   const isControlled = open !== undefined;
   const setOpen = useCallback(
     (next: boolean) => {
@@ -104,32 +106,71 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
   });
 
   return (
-    <dialog
-      ref={dialogRef}
-      className={className === undefined ? 'hc-dialog' : `hc-dialog ${className}`}
-      role="alertdialog"
-      aria-labelledby={headingId}
-      aria-describedby={descriptionId}
-      data-state={isOpen ? 'open' : 'closed'}
-      data-charge={isOpen && chargeState !== null ? chargeState : undefined}
-    >
-      {deciding || !isOpen ? (
-        <h2 className="hc-dialog__title" id={headingId}>
-          {messages.dialogTitle}
-        </h2>
+    <>
+      <dialog
+        ref={dialogRef}
+        className={className === undefined ? 'hc-dialog' : `hc-dialog ${className}`}
+        role="alertdialog"
+        aria-labelledby={headingId}
+        aria-describedby={descriptionId}
+        data-state={isOpen ? 'open' : 'closed'}
+        data-charge={isOpen && chargeState !== null ? chargeState : undefined}
+      >
+        {deciding || !isOpen ? (
+          <h2 className="hc-dialog__title" id={headingId}>
+            {messages.dialogTitle}
+          </h2>
+        ) : null}
+        {isOpen ? (
+          <CancelDialogContent
+            appointmentId={appointmentId}
+            titleId={headingId}
+            descriptionId={descriptionId}
+            dismissRef={dismissRef}
+            busyRef={busyRef}
+            onClose={close}
+            onChargeStateChange={setChargeState}
+            onDecidingChange={setDeciding}
+          />
+        ) : null}
+      </dialog>
+      {/*
+        The attempt outlives the dialog: once it is closed, what happens next is said here, beside the
+        button, not only inside a dialog the patient may never reopen. Always in the page (mounted
+        with the dialog's code, long before it speaks), so screen readers announce it. Once the
+        cancellation is confirmed it has nothing left to say: the trigger's place says it.
+      */}
+      {attempt.confirmed === null ? (
+        <span className={closedNote === 'not_cancelled' ? 'hc-trigger-note hc-trigger-note--error' : 'hc-trigger-note'} role="status">
+          {closedNote === 'pending' ? messages.pendingClosedNote : closedNote === 'not_cancelled' ? messages.pendingNotCancelled : null}
+        </span>
       ) : null}
-      {isOpen ? (
-        <CancelDialogContent
-          appointmentId={appointmentId}
-          titleId={headingId}
-          descriptionId={descriptionId}
-          dismissRef={dismissRef}
-          busyRef={busyRef}
-          onClose={close}
-          onChargeStateChange={setChargeState}
-          onDecidingChange={setDeciding}
-        />
-      ) : null}
-    </dialog>
+    </>
   );
+}
+
+/**
+ * What the page says about the attempt while the dialog is closed: that it is being confirmed, or
+ * that it turned out not to have cancelled anything (told once, until the dialog is opened again,
+ * where the same news is shown). A confirmation needs no note: the trigger becomes "Appointment
+ * cancelled".
+ */
+function useClosedNote(attempt: CancelAttempt, isOpen: boolean): 'pending' | 'not_cancelled' | null {
+  const { pending, confirmed, notCancelled } = attempt;
+  const [notCancelledWhileClosed, setNotCancelledWhileClosed] = useState(false);
+  const pendingWhileClosed = useRef(false);
+  useEffect(() => {
+    if (isOpen) {
+      pendingWhileClosed.current = false;
+      setNotCancelledWhileClosed(false);
+    } else if (pending !== null) {
+      pendingWhileClosed.current = true;
+    } else if (pendingWhileClosed.current && notCancelled) {
+      pendingWhileClosed.current = false;
+      setNotCancelledWhileClosed(true);
+    }
+  }, [isOpen, pending, notCancelled]);
+  if (isOpen) return null;
+  if (pending !== null && confirmed === null) return 'pending';
+  return notCancelledWhileClosed ? 'not_cancelled' : null;
 }

@@ -119,6 +119,8 @@ export interface CancelAppointmentMessages {
   /** Added when confirmation has taken a long time (2 minutes). */
   readonly pendingLongWait: string;
   readonly pendingNotCancelled: string;
+  /** Beside the button once the dialog is closed, while the attempt is still being confirmed. */
+  readonly pendingClosedNote: string;
   /** While asking the proxy whether a cancellation it now shows was our unanswered request. */
   readonly checkingTitle: string;
   readonly checkingBody: string;
@@ -248,6 +250,7 @@ export const defaultMessages: CancelAppointmentMessages = {
   pendingLongWait:
     "This is taking longer than usual. If your visit still shows as booked later, contact your care provider. Please don't cancel it again here.",
   pendingNotCancelled: 'Your appointment was not cancelled. You can try again.',
+  pendingClosedNote: "Cancellation sent. We're confirming it.",
   checkingTitle: 'Checking your cancellation',
   checkingBody: 'Your appointment now shows as cancelled. We are checking that it was your request.',
   unconfirmedTitle: "We couldn't confirm your cancellation",

@@ -90,6 +90,39 @@ describe('pending confirmation', () => {
     expect(harness.upstreamCancels()).toBe(1);
   });
 
+  it('closed while pending: beside the button it says so, then that nothing was cancelled, until the dialog is opened again', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { user, harness, dialog, trigger } = await openForm();
+    // What the regions beside the button (outside the dialog) say: a screen reader hears it there.
+    const besideButton = () =>
+      [...trigger.parentElement!.children]
+        .filter((element) => element.getAttribute('role') === 'status')
+        .map((element) => element.textContent)
+        .join('');
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    // Heim's answer is lost and it did not cancel: pending, until the proxy restarts and forgets.
+    harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: PENDING });
+    expect(besideButton()).toBe('');
+
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(besideButton()).toBe(defaultMessages.pendingClosedNote);
+    await harness.restartProxy();
+    await advanceInSteps(7_000);
+    // The button alone would still read "Cancel appointment", as if nothing had happened.
+    expect(besideButton()).toBe(defaultMessages.pendingNotCancelled);
+
+    await user.click(trigger);
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(defaultMessages.pendingNotCancelled);
+    expect(besideButton()).toBe('');
+    await user.click(within(dialog).getByRole('button', { name: 'Keep appointment' }));
+    expect(dialog).not.toHaveAttribute('open');
+    // Told once: the patient has seen it in the dialog since.
+    expect(besideButton()).toBe('');
+    expect(harness.upstreamCancels()).toBe(1);
+  });
+
   it('confirmed while the dialog is closed: reported once, and the trigger becomes "Appointment cancelled"', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const onCancelled = vi.fn();
