@@ -148,6 +148,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           messages={messages}
           longWait={longWait}
           retryDisabled={isSubmitting || !online}
+          offline={!online}
           onRetry={flow.retry}
           onReload={flow.reloadAppointment}
         />

@@ -17,6 +17,8 @@ export interface CancelStatusViewProps {
   readonly longWait: boolean;
   /** Whether a request is in flight or the browser is offline: "Try again" does nothing then. */
   readonly retryDisabled: boolean;
+  /** The browser is offline: the appointment cannot load until it is back (the read waits for it). */
+  readonly offline: boolean;
   readonly onRetry: () => void;
   readonly onReload: () => void;
 }
@@ -30,6 +32,7 @@ export function CancelStatusView({
   messages,
   longWait,
   retryDisabled,
+  offline,
   onRetry,
   onReload,
 }: CancelStatusViewProps) {
@@ -37,8 +40,9 @@ export function CancelStatusView({
   switch (view.kind) {
     case 'loading':
       return (
+        // Offline, the read waits for the connection: "Loading…" would go on for ever, unexplained.
         <p className="hc-loading" role="status" id={descriptionId}>
-          {messages.loading}
+          {offline ? messages.offline : messages.loading}
         </p>
       );
     case 'load_error':

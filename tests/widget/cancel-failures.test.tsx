@@ -1,8 +1,9 @@
-import { act, fireEvent, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultMessages } from '../../src/index';
+import { CancelAppointmentButton, defaultMessages } from '../../src/index';
 import { advanceInSteps, cancellationPolls, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
-import { closeWidgetHarnesses, TIME } from './support/widget-harness';
+import { closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
 afterEach(async () => {
   vi.useRealTimers();
@@ -68,6 +69,31 @@ describe('failures', () => {
     expect(await within(dialog).findByRole('heading', { name: 'Your session has expired' })).toHaveFocus();
     expect(dialog).toHaveTextContent('please sign in again. Your appointment has not been cancelled.');
     expect(harness.upstreamCancels()).toBe(0);
+  });
+
+  it('opened offline: says so instead of "Loading" for ever, and loads the appointment once online', async () => {
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    try {
+      act(() => {
+        window.dispatchEvent(new Event('offline'));
+      });
+      await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+      const dialog = screen.getByRole('alertdialog');
+      expect(within(dialog).getByRole('status')).toHaveTextContent(defaultMessages.offline);
+      expect(dialog).toHaveAccessibleDescription(defaultMessages.offline);
+      expect(dialog).not.toHaveTextContent(defaultMessages.loading);
+    } finally {
+      onLine.mockRestore();
+      act(() => {
+        window.dispatchEvent(new Event('online'));
+      });
+    }
+    const dialog = screen.getByRole('alertdialog');
+    expect(await within(dialog).findByText('Wound dressing')).toBeInTheDocument();
+    expect(dialog).not.toHaveTextContent(defaultMessages.offline);
   });
 
   it('offline: confirm is disabled with a clear message, and works again once online', async () => {
