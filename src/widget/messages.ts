@@ -235,8 +235,9 @@ export const defaultMessages: CancelAppointmentMessages = {
       .filter(Boolean)
       .join(' '),
   notCancellableTitle: "This appointment can't be cancelled",
-  notCancellableBody:
-    'It has already taken place, so it can no longer be cancelled. If something is wrong, contact your care provider.',
+  // Not "it has already taken place": Heim may add statuses (a visit under way), and the proxy's
+  // 409 not_cancellable covers any final one.
+  notCancellableBody: 'It can no longer be cancelled online. If you need to change it, or something is wrong, contact your care provider.',
   notFoundTitle: "We couldn't find this appointment",
   notFoundBody: "It may have been removed, or it isn't linked to your account. Contact your care provider if you need help.",
   sessionExpiredTitle: 'Your session has expired',
