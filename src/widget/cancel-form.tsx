@@ -14,6 +14,11 @@ import type { CancelAppointmentMessages } from './messages';
 import { NoteField } from './note-field';
 import { reasonInputId, ReasonPicker } from './reason-picker';
 
+/** A problem in the summary, with the field it belongs to (a reason's link moves with the choice). */
+interface SummaryItem extends ErrorSummaryItem {
+  readonly field: 'reasonCode' | 'note' | 'acknowledgeCharge';
+}
+
 export interface CancelFormProps {
   /** The form's id; the dialog's confirm button submits it with `form={id}`. */
   readonly id: string;
@@ -87,6 +92,10 @@ export function CancelForm({
   const summaryRef = useRef<HTMLDivElement>(null);
   const [summaryFocusRequest, setSummaryFocusRequest] = useState(0);
   const focusedRequest = useRef(0);
+  // The summary as it stood at the last failed submit (the GOV.UK pattern): it is an alert, so
+  // re-writing it as the patient types would interrupt every keystroke. Problems fixed since drop
+  // out (a removal is not announced); the fields' own messages stay live.
+  const [summaryAtSubmit, setSummaryAtSubmit] = useState<{ request: number; items: readonly SummaryItem[] }>({ request: 0, items: [] });
 
   // The proxy's rules can be stricter than ours (a lower note limit, a reason no longer offered):
   // its refusal lands on the field it names, in the patient's words, never the proxy's.
@@ -104,24 +113,31 @@ export function CancelForm({
   const acknowledgeId = `${id}-acknowledge`;
   const firstReason = reasons[0];
 
-  const items: ErrorSummaryItem[] = [];
+  const liveItems: SummaryItem[] = [];
   if (errors.reasonCode?.message !== undefined && firstReason !== undefined) {
     const checked = isReasonCode(reasonCode) && reasons.includes(reasonCode) ? reasonCode : firstReason;
-    items.push({ fieldId: reasonInputId(reasonsId, checked), message: errors.reasonCode.message });
+    liveItems.push({ field: 'reasonCode', fieldId: reasonInputId(reasonsId, checked), message: errors.reasonCode.message });
   }
-  if (errors.note?.message !== undefined) items.push({ fieldId: noteId, message: errors.note.message });
+  if (errors.note?.message !== undefined) liveItems.push({ field: 'note', fieldId: noteId, message: errors.note.message });
   if (acknowledgementRequired && errors.acknowledgeCharge?.message !== undefined) {
-    items.push({ fieldId: acknowledgeId, message: errors.acknowledgeCharge.message });
+    liveItems.push({ field: 'acknowledgeCharge', fieldId: acknowledgeId, message: errors.acknowledgeCharge.message });
   }
+  const liveKey = liveItems.map((item) => `${item.fieldId}\u0000${item.message}`).join('\u0001');
+  const items = summaryAtSubmit.items.filter((item) => liveItems.some((live) => live.field === item.field));
 
   // react-hook-form calls the invalid-submit callback before it publishes the errors, so the
-  // summary may mount a render after the request: focus it once both are there, once per request.
+  // summary is taken a render after the request, once they are there; then focused, once per request.
+  useEffect(() => {
+    if (summaryFocusRequest <= summaryAtSubmit.request || liveItems.length === 0) return;
+    setSummaryAtSubmit({ request: summaryFocusRequest, items: liveItems });
+    // liveKey stands for liveItems, a new array each render.
+  }, [summaryFocusRequest, summaryAtSubmit.request, liveKey]);
   const summaryShown = submitCount > 0 && items.length > 0;
   useEffect(() => {
-    if (summaryFocusRequest <= focusedRequest.current || !summaryShown || summaryRef.current === null) return;
-    focusedRequest.current = summaryFocusRequest;
+    if (summaryAtSubmit.request <= focusedRequest.current || !summaryShown || summaryRef.current === null) return;
+    focusedRequest.current = summaryAtSubmit.request;
     summaryRef.current.focus();
-  }, [summaryFocusRequest, summaryShown]);
+  }, [summaryAtSubmit.request, summaryShown]);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     if (!canSubmit()) {

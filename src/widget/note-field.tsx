@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useWatch, type Control, type UseFormRegisterReturn } from 'react-hook-form';
 import { noteLength } from '../core/index';
 import type { CancelRequestBody } from '../core/index';
@@ -7,6 +8,18 @@ import { visuallyHidden } from './visually-hidden';
 
 /** The count is spoken only from here on (90 % of the limit), so typing stays quiet. */
 const ANNOUNCE_FROM_RATIO = 0.9;
+/** And once typing pauses this long, not on every keystroke (the GOV.UK character count's way). */
+const ANNOUNCE_AFTER_MS = 800;
+
+/** `value`, once it has stayed the same for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
 
 export interface NoteFieldProps {
   readonly id: string;
@@ -28,6 +41,7 @@ export function NoteField({ id, control, registration, required, maxLength, erro
   const value = useWatch({ control, name: 'note' });
   const count = noteLength(value ?? '');
   const countText = messages.noteCount({ count, max: maxLength });
+  const spokenCount = useSettled(count >= maxLength * ANNOUNCE_FROM_RATIO ? countText : '', ANNOUNCE_AFTER_MS);
   const hintId = `${id}-hint`;
   const countId = `${id}-count`;
   const errorId = `${id}-error`;
@@ -58,7 +72,7 @@ export function NoteField({ id, control, registration, required, maxLength, erro
         {countText}
       </p>
       <div role="status" aria-live="polite" style={visuallyHidden}>
-        {count >= maxLength * ANNOUNCE_FROM_RATIO ? countText : ''}
+        {spokenCount}
       </div>
     </div>
   );

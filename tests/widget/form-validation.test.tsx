@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancelAppointmentButton } from '../../src/index';
@@ -91,7 +91,9 @@ describe('validation', () => {
     await user.clear(note);
     await user.click(note);
     await user.paste('x'.repeat(480));
-    expect(within(dialog).getAllByRole('status').some((region) => region.textContent === '480 of 500 characters')).toBe(true);
+    // Spoken once typing pauses, not on each keystroke.
+    expect(within(dialog).getAllByRole('status').some((region) => region.textContent === '480 of 500 characters')).toBe(false);
+    await waitFor(() => expect(within(dialog).getAllByRole('status').some((region) => region.textContent === '480 of 500 characters')).toBe(true));
 
     await user.paste('y'.repeat(23));
     expect(within(dialog).getAllByText('503 of 500 characters').length).toBeGreaterThan(0);
@@ -104,7 +106,14 @@ describe('validation', () => {
     expect(harness.cancelRequests()).toHaveLength(0);
 
     await user.type(note, '{Backspace}{Backspace}');
+    // The summary is an alert: it stays as it was at the submit, so typing is not interrupted by it;
+    // the field's own message follows the typing.
+    expect(summary).toHaveTextContent('You have 3 characters too many.');
+    expect(within(dialog).getByText('Your note must be 500 characters or fewer. You have 1 character too many.', { selector: 'p' })).toBeInTheDocument();
     await user.click(confirm);
     expect(within(summary).getByRole('link', { name: 'Your note must be 500 characters or fewer. You have 1 character too many.' })).toBeInTheDocument();
+    // Fixed: the summary goes.
+    await user.type(note, '{Backspace}');
+    expect(within(dialog).queryByRole('alert', { name: 'There is a problem' })).not.toBeInTheDocument();
   });
 });
