@@ -15,6 +15,7 @@ export async function assertOwnsAppointment(heim: HeimClient, appointmentId: str
     case 'not_found':
       throw new ProxyError('not_found');
     default:
-      throw new ProxyError('upstream_error', { message: 'Heim could not be reached to read the appointment; nothing was changed.' });
+      // Heim may have answered (a refused key is a 401): the proxy's log says which.
+      throw new ProxyError('upstream_error', { message: 'Heim could not be read for this appointment (the proxy log says why); nothing was changed.' });
   }
 }

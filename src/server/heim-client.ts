@@ -21,7 +21,7 @@ export type HeimOutcome<T> =
   | { kind: 'not_found'; status: 404 }
   /** Heim answered 4xx (other than 404): it refused. */
   | { kind: 'rejected'; status: number }
-  /** Heim answered 3xx/5xx/429: it said something went wrong, maybe after acting. */
+  /** Heim answered 3xx, 429 or a 5xx of its own (not 502/503/504): something went wrong, maybe after acting. */
   | { kind: 'failed'; status: number }
   /** A gateway in front of Heim answered 502/503/504: Heim may still be carrying the request out. */
   | { kind: 'gateway'; status: number }

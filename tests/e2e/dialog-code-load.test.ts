@@ -43,8 +43,8 @@ const LOAD_ERROR =
 
 const card = (visit: string) => page.locator('li.demo-card', { hasText: visit });
 const trigger = (visit: string) => card(visit).getByRole('button', { name: 'Cancel appointment' });
-/** The status region beside a visit's trigger. */
-const region = (visit: string) => card(visit).locator('.hc-trigger-note[role="status"]');
+/** The trigger's own status region, right after it (the dialog's code adds one of its own later). */
+const region = (visit: string) => card(visit).locator('button.hc-trigger + .hc-trigger-note[role="status"]');
 const posts = () => demo.simulator.ledger.filter((entry) => entry.method === 'POST');
 
 /** Which element has focus, as "tag:text". */

@@ -116,8 +116,12 @@ describe.each([
       const anonymous = await handle(new Request('http://127.0.0.1/api/appointments/apt_x'));
       console.log(JSON.stringify({ health: [health.status, await health.json()], anonymous: anonymous.status, session: typeof createPatientSession }));
     `;
-    const result = JSON.parse(await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app })) as unknown;
-    expect(result).toEqual({ health: [200, { ok: true }], anonymous: 401, session: 'function' });
+    // The default logger writes its JSON lines to the console too: the refused read is one of them.
+    const lines = (await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app })).trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ health: [200, { ok: true }], anonymous: 401, session: 'function' });
+    expect(lines.slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'info', event: 'proxy.refused', code: 'unauthenticated', status: 401 }),
+    ]);
   });
 
   it('runs the heim-cancel-proxy bin against the packaged simulator: /api/healthz, then a read from Heim', async () => {

@@ -117,19 +117,15 @@ describe('operations log', () => {
     );
   });
 
-  it("logs the message of a portal's authenticate that throws, with the key and secrets redacted", async () => {
+  it("logs a portal's authenticate that throws by its name and route, never its message (it may hold the portal's secrets)", async () => {
+    const portalSecret = 'postgres://portal:hunter2-portal-db-password@db.internal/sessions';
     const { logs, send } = await proxyWithKey(HEIM_KEY, {
       authenticate: () => {
-        throw new Error(`session store down (tried with ${HEIM_KEY})`);
+        throw new Error(`session store down: ${portalSecret}`);
       },
     });
     expect((await send(new Request('http://portal.test/api/appointments/apt_alice_3d'))).status).toBe(500);
-    expect(logs).toContainEqual({
-      level: 'error',
-      event: 'proxy.unhandled_error',
-      errorName: 'Error',
-      errorMessage: 'session store down (tried with [redacted])',
-      route: '/api/appointments/:appointmentId',
-    });
+    expect(logs).toContainEqual({ level: 'error', event: 'proxy.unhandled_error', errorName: 'Error', route: '/api/appointments/:appointmentId' });
+    expect(JSON.stringify(logs)).not.toContain('hunter2');
   });
 });

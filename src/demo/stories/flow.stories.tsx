@@ -66,9 +66,13 @@ export const NoteAtLengthLimit: Story = {
     const note = dialog.getByRole('textbox');
     await userEvent.click(note);
     await userEvent.paste('A'.repeat(500));
-    // Shown under the field, and spoken once politely because the limit is near.
-    const [shown, spoken] = await dialog.findAllByText('500 of 500 characters');
-    await expect(shown).toBeVisible();
+    // Shown under the field at once, and spoken politely, once typing pauses, because the limit is near.
+    await expect(dialog.getByText('500 of 500 characters')).toBeVisible();
+    const [, spoken] = await waitFor(async () => {
+      const both = dialog.getAllByText('500 of 500 characters');
+      await expect(both).toHaveLength(2);
+      return both;
+    });
     await expect(spoken).toHaveAttribute('aria-live', 'polite');
     await expect(dialog.queryByRole('alert')).toBeNull();
   },
