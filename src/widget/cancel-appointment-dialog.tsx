@@ -141,7 +141,7 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
         cancellation is confirmed it has nothing left to say: the trigger's place says it.
       */}
       {attempt.confirmed === null ? (
-        <span className={closedNote === 'not_cancelled' ? 'hc-trigger-note hc-trigger-note--error' : 'hc-trigger-note'} role="status">
+        <span className={`hc-trigger-note hc-trigger-note--news${closedNote === 'not_cancelled' ? ' hc-trigger-note--error' : ''}`} role="status">
           {closedNote === 'pending' ? messages.pendingClosedNote : closedNote === 'not_cancelled' ? messages.pendingNotCancelled : null}
         </span>
       ) : null}
