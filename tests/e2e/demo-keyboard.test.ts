@@ -1,27 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningDemo } from '../../src/demo/run-demo';
-import { launchChromium } from './browser';
-import { E2E_HEIM_KEY, startBuiltDemo } from './demo-server';
+import { demoPerTest, E2E_HEIM_KEY } from './demo-server';
 import { describeFocus, tabUntil } from './keyboard';
 
-let browser: Browser;
+const e2e = demoPerTest();
 let demo: RunningDemo;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  demo = await startBuiltDemo();
-  page = await browser.newPage({ viewport: { width: 390, height: 844 }, timezoneId: 'America/New_York' });
-});
-afterEach(async () => {
-  await page?.close();
-  await demo?.close();
+  demo = e2e.demo;
+  page = await e2e.openPage({ viewport: { width: 390, height: 844 }, timezoneId: 'America/New_York' });
 });
 
 const posts = () => demo.simulator.ledger.filter((entry) => entry.method === 'POST');

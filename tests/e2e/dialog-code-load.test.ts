@@ -7,33 +7,22 @@
  * dialog given up on never opens later. The code's file is the only thing held or refused here;
  * everything else is the real demo.
  */
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningDemo } from '../../src/demo/run-demo';
 import { scanState } from './a11y-scan';
-import { launchChromium } from './browser';
-import { startBuiltDemo } from './demo-server';
+import { demoPerTest } from './demo-server';
 import { signInAsAlice } from './demo-fixtures';
 
-let browser: Browser;
+const e2e = demoPerTest();
 let demo: RunningDemo;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 beforeEach(async () => {
-  demo = await startBuiltDemo();
-  page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  demo = e2e.demo;
+  page = await e2e.openPage({ viewport: { width: 390, height: 844 } });
   // A widget that never shows what is awaited fails in seconds, not at the suite's timeout.
   page.setDefaultTimeout(10_000);
-});
-afterEach(async () => {
-  await page?.close();
-  await demo?.close();
 });
 
 /** The dialog's chunk, as the demo's Vite build names it. */

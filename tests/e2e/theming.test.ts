@@ -3,30 +3,19 @@
  * (axe, WCAG 2.2 AA, every state the patient passes through), and a portal's own custom property
  * values re-colour the widget without touching its rules.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningDemo } from '../../src/demo/run-demo';
 import { scanState } from './a11y-scan';
-import { launchChromium } from './browser';
-import { startBuiltDemo } from './demo-server';
+import { demoPerTest } from './demo-server';
 import { openDialogFor, signInAsAlice } from './demo-fixtures';
 
-let browser: Browser;
+const e2e = demoPerTest();
 let demo: RunningDemo;
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
-  demo = await startBuiltDemo();
-});
-afterEach(async () => {
-  await page?.close();
-  await demo?.close();
+beforeEach(() => {
+  demo = e2e.demo;
 });
 
 /** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
@@ -46,7 +35,7 @@ const colours = (selector: string) =>
 
 describe('dark mode', () => {
   it('follows prefers-color-scheme: dark surfaces, light text, and no axe violation in any state', async () => {
-    page = await browser.newPage({ colorScheme: 'dark', viewport: { width: 1024, height: 800 } });
+    page = await e2e.openPage({ colorScheme: 'dark', viewport: { width: 1024, height: 800 } });
     await signInAsAlice(page, demo);
     await openDialogFor(page, 'Wound dressing');
     await page.getByRole('alertdialog').getByRole('radio').first().waitFor();
@@ -74,7 +63,7 @@ describe('dark mode', () => {
   });
 
   it('stays light when the system asks for light', async () => {
-    page = await browser.newPage({ colorScheme: 'light', viewport: { width: 1024, height: 800 } });
+    page = await e2e.openPage({ colorScheme: 'light', viewport: { width: 1024, height: 800 } });
     await signInAsAlice(page, demo);
     await openDialogFor(page, 'Wound dressing');
     const dialog = await colours('dialog[open]');
@@ -84,7 +73,7 @@ describe('dark mode', () => {
 
 describe('custom properties', () => {
   it("re-colour the widget from the portal's own stylesheets, loaded before or after the widget's", async () => {
-    page = await browser.newPage({ viewport: { width: 1024, height: 800 } });
+    page = await e2e.openPage({ viewport: { width: 1024, height: 800 } });
     await signInAsAlice(page, demo);
     // What a portal's stylesheets would say, added through the CSSOM (which the page's CSP allows):
     // one rule at the very start of the cascade, before the widget's stylesheet, one after it.
