@@ -14,6 +14,7 @@ import {
   CANCELLED_STATUS,
   COMPLETED_STATUS,
   GATEWAY_GRACE_MS,
+  HEIM_CLOCK_SLACK_MS,
   type HeimCancellation,
 } from './heim-assumptions';
 import type { HeimClient, HeimCancelBody } from './heim-client';
@@ -36,7 +37,9 @@ interface PendingCancel {
   /** patient + key of the request whose answer was lost: a retry with it is told "cancelled". */
   scope: string;
   reasonCode: CancelRequestBody['reasonCode'];
-  charge: Charge;
+  /** The ETA read before the POST: the charge is told from it when Heim shows the cancellation. */
+  etaMs: number | null;
+  acknowledgedCharge: boolean;
   /**
    * From when reads that agree nothing was cancelled may end the attempt as not cancelled. At once
    * when Heim itself answered an error (500, 429): that request is over at Heim. After
@@ -74,8 +77,25 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   const locks = new KeyedMutex();
   const pending = new Map<string, PendingCancel>();
 
-  const cancelledAnswer = (cancellation: HeimCancellation, charge: Charge) =>
-    answer(200, { status: 'cancelled', cancellation: toCancellationView(cancellation), charge });
+  /**
+   * The 200, with the charge as it stood when Heim recorded the cancel (its `createdAt`), not when
+   * we sent it: a cancel sent a moment before the window opens can land after it.
+   */
+  const cancelledAnswer = (appointmentId: string, cancellation: HeimCancellation, eta: number | null, acknowledged: boolean) => {
+    const charge: Charge = computeCharge(eta, options.chargeWindowHours, Date.parse(cancellation.createdAt));
+    if (requiresChargeAcknowledgement(charge.state) && !acknowledged) {
+      // Heim recorded it inside the window although the patient was told it was free (a gateway
+      // held it past our margin, or Heim's clock runs far ahead): operations may want to waive it.
+      log({
+        level: 'warn',
+        event: 'cancel.charge_not_acknowledged',
+        appointmentId,
+        recordedAt: new Date(Date.parse(cancellation.createdAt)).toISOString(),
+        chargeableFrom: charge.chargeableFrom,
+      });
+    }
+    return answer(200, { status: 'cancelled', cancellation: toCancellationView(cancellation), charge });
+  };
 
   /** The cancellation Heim holds is the one our lost POST asked for (not someone else's). */
   const isOurs = (cancellation: HeimCancellation, reasonCode: CancelRequestBody['reasonCode']) =>
@@ -90,7 +110,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const ours = isOurs(cancellation, entry.reasonCode);
     log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: ours ? 'cancelled' : 'cancelled_by_other' });
     if (!ours) return null;
-    const settled = cancelledAnswer(cancellation, entry.charge);
+    const settled = cancelledAnswer(appointmentId, cancellation, entry.etaMs, entry.acknowledgedCharge);
     const record = store.get(entry.scope);
     if (record) record.final = settled;
     return settled;
@@ -202,7 +222,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       });
     }
 
-    const charge = computeCharge(eta, options.chargeWindowHours, now);
+    // Decided at the latest instant Heim can record this cancel: we wait for its answer up to the
+    // timeout, and its clock may run ahead of ours. So a cancel sent seconds before the window
+    // opens needs the acknowledgement too, and is never charged silently ("No silent charge").
+    const recordedBy = now + options.heim.timeoutMs + HEIM_CLOCK_SLACK_MS;
+    const charge = computeCharge(eta, options.chargeWindowHours, recordedBy);
     if (requiresChargeAcknowledgement(charge.state) && body.acknowledgeCharge !== true) {
       return errorAnswer('charge_acknowledgement_required', { charge });
     }
@@ -226,7 +250,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       durationMs: options.now() - started,
     });
 
-    if (outcome.kind === 'ok') return cancelledAnswer(outcome.value, charge);
+    const acknowledged = body.acknowledgeCharge === true;
+    if (outcome.kind === 'ok') return cancelledAnswer(appointmentId, outcome.value, eta, acknowledged);
     if (outcome.kind === 'unreachable') return errorAnswer('upstream_error');
 
     // Every other outcome is reconciled by reading what Heim holds, never by posting again.
@@ -234,7 +259,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const check = await heim.getCancellation(appointmentId);
     if (check.kind === 'ok') {
       return isOurs(check.value, body.reasonCode) && !heimRefused
-        ? cancelledAnswer(check.value, charge)
+        ? cancelledAnswer(appointmentId, check.value, eta, acknowledged)
         : errorAnswer('already_cancelled', { cancellation: toCancellationView(check.value) });
     }
     // The cancellation GET is an assumed endpoint and may lag the write: the appointment's own
@@ -251,7 +276,14 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       return errorAnswer('upstream_error');
     }
     const settleableFrom = outcome.kind === 'failed' ? started : outcome.kind === 'gateway' ? started + GATEWAY_GRACE_MS : null;
-    pending.set(appointmentId, { since: started, scope, reasonCode: body.reasonCode, charge, settleableFrom });
+    pending.set(appointmentId, {
+      since: started,
+      scope,
+      reasonCode: body.reasonCode,
+      etaMs: eta,
+      acknowledgedCharge: acknowledged,
+      settleableFrom,
+    });
     scheduleReconcile(appointmentId);
     log({ level: 'warn', event: 'cancel.pending_confirmation', appointmentId, outcome: outcome.kind });
     return answer(202, { status: 'pending_confirmation' });

@@ -40,6 +40,12 @@ export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
  * before it, the attempt stays pending and the appointment is never posted again.
  */
 export const GATEWAY_GRACE_MS = 5 * 60_000;
+/**
+ * Assumed: how far Heim's clock may be ahead of ours. Whether a cancel is chargeable is decided by
+ * when Heim records it, not when we decide to send it; NTP keeps servers within milliseconds, and
+ * this covers a poorly synced one.
+ */
+export const HEIM_CLOCK_SLACK_MS = 2_000;
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -68,6 +74,8 @@ export const heimCancellationSchema = z.looseObject({
   causingEntity: z.enum(CAUSING_ENTITIES),
   cancellingEntity: z.enum(CANCELLING_ENTITIES),
   note: z.string().nullish(),
+  // Assumed: when Heim recorded the cancel, on Heim's clock. The charge the patient is told about
+  // afterwards is read at this instant.
   createdAt: instant,
   updatedAt: instant,
 });

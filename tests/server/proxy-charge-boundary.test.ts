@@ -1,0 +1,99 @@
+/**
+ * The charge at the window's edge. Whether a cancel is chargeable is decided by when Heim records
+ * it, which is after the proxy decides to send it: never a silent charge (product.md), and the
+ * patient is told the charge as Heim recorded it.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { HEIM_CLOCK_SLACK_MS } from '../../src/server/heim-assumptions';
+import { createTestBackend, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, freshKey, json } from './helpers';
+
+const HOUR = 3_600_000;
+/** The proxy's default wait for Heim (options.ts). */
+const TIMEOUT_MS = 8_000;
+
+let backend: TestBackend;
+let token: string;
+
+async function start(options: TestBackendOptions = {}): Promise<void> {
+  backend = await createTestBackend(options);
+  token = await backend.tokenFor('p_demo_alice');
+}
+afterEach(() => backend.close());
+
+const send = (request: Request) => {
+  const headers = new Headers(request.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  return backend.handler(new Request(request, { headers }));
+};
+const read = async (id: string, path = '') =>
+  json(await backend.handler(new Request(`http://portal.test/api/appointments/${id}${path}`, { headers: { authorization: `Bearer ${token}` } })));
+const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
+
+/** Alice's visit with its ETA at `etaMs`, otherwise like her seeded one. */
+function addVisit(id: string, etaMs: number): void {
+  const model = backend.simulator.getAppointment('apt_alice_3d')!;
+  backend.simulator.addAppointment({
+    id,
+    status: 'scheduled',
+    estimatedTimeOfArrival: new Date(etaMs).toISOString(),
+    patient: model.patient,
+    serviceName: model.serviceName,
+    location: model.location,
+  });
+}
+
+describe('a cancel sent just before the charge window opens', () => {
+  it('needs the acknowledgement when Heim could record it inside the window, and sends nothing without it', async () => {
+    await start({ now: () => FIXED_NOW });
+    const eta = FIXED_NOW + 24 * HOUR + 5_000; // the window opens in 5 s: within the proxy's wait for Heim
+    addVisit('apt_edge', eta);
+    expect((await read('apt_edge')).charge.state).toBe('free');
+
+    const refused = await send(cancelRequest('apt_edge'));
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error).toMatchObject({
+      code: 'charge_acknowledgement_required',
+      charge: { state: 'chargeable', windowHours: 24, chargeableFrom: new Date(FIXED_NOW + 5_000).toISOString() },
+    });
+    expect(posts()).toHaveLength(0);
+
+    const accepted = await send(cancelRequest('apt_edge', { body: { reasonCode: 'patient_unwell', acknowledgeCharge: true } }));
+    expect(accepted.status).toBe(200);
+    // Heim recorded it at once, before the window opened: it is told as free.
+    expect((await json(accepted)).charge.state).toBe('free');
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('needs none when even the slowest answer Heim may give lands before the window', async () => {
+    await start({ now: () => FIXED_NOW });
+    addVisit('apt_early', FIXED_NOW + 24 * HOUR + TIMEOUT_MS + HEIM_CLOCK_SLACK_MS + 1_000);
+    const response = await send(cancelRequest('apt_early'));
+    expect(response.status).toBe(200);
+    expect((await json(response)).charge.state).toBe('free');
+  });
+});
+
+describe('the charge in the 200 is read at the instant Heim recorded the cancel', () => {
+  it('says chargeable when a gateway held a "free" cancel until the window had opened, and logs it for operations', async () => {
+    let laterMs = 0;
+    await start({ now: () => Date.now() + laterMs });
+    const eta = Date.now() + 24 * HOUR + 60_000; // free for another minute, well outside the margin
+    addVisit('apt_held', eta);
+    backend.simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 300, times: 1 });
+
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_held', { key }))).status).toBe(202);
+    laterMs = 2 * 60_000; // Heim carries the cancel out after the window opened
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_held')?.status).toBe('cancelled'), { timeout: 2000 });
+
+    expect((await read('apt_held', '/cancellation')).status).toBe('cancelled');
+    const settled = await send(cancelRequest('apt_held', { key }));
+    expect(settled.status).toBe(200);
+    expect((await json(settled)).charge).toMatchObject({ state: 'chargeable', chargeableFrom: new Date(eta - 24 * HOUR).toISOString() });
+    expect(backend.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', event: 'cancel.charge_not_acknowledged', appointmentId: 'apt_held' }),
+    );
+    expect(posts()).toHaveLength(1);
+  });
+});
