@@ -93,6 +93,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           <AppointmentSummary appointment={data.appointment} messages={messages} id={descriptionId} />
           <ChargeStatus
             id={chargeId}
+            quiet={flow.chargeChangeTold}
             state={charge.state}
             targetMs={charge.targetMs}
             chargeableFromMs={charge.chargeableFromMs}
@@ -105,7 +106,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
             id={formId}
             reasons={data.reasons}
             acknowledgementRequired={acknowledgementRequired}
-            chargeWarningId={chargeId}
+            chargeWarningId={`${chargeId}-title ${chargeId}-text`}
             messages={messages}
             canSubmit={() => online && !busyRef.current}
             onValidSubmit={flow.submit}
@@ -116,7 +117,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           />
           {view.notice === null ? null : (
             <div className="hc-notice" role="alert" data-notice={view.notice}>
-              <p>{noticeText(view.notice, messages)}</p>
+              <p key={flow.noticeKey}>{noticeText(view.notice, messages)}</p>
               {retryable ? (
                 <button
                   type="button"
@@ -150,7 +151,12 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           retryDisabled={isSubmitting || !online}
           offline={!online}
           onRetry={flow.retry}
-          onReload={flow.reloadAppointment}
+          onReload={() => {
+            // The panel and its button give way to "Loading…" and then the form: focus goes where
+            // it starts on opening, rather than falling to the page behind the dialog.
+            dismissRef.current?.focus();
+            flow.reloadAppointment();
+          }}
         />
       );
   }

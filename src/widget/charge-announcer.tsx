@@ -15,6 +15,8 @@ export interface ChargeAnnouncerProps {
   readonly targetMs: number | null;
   readonly serverNow: () => number;
   readonly messages: CancelAppointmentMessages;
+  /** A change of state now is already said elsewhere (a refusal's alert): keep it, don't speak it. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ChargeAnnouncerProps {
  * transition (at most once a minute) and, always and clearly, when charges begin. Silent on
  * opening: the dialog itself already says the state.
  */
-export function ChargeAnnouncer({ state, targetMs, serverNow, messages }: ChargeAnnouncerProps) {
+export function ChargeAnnouncer({ state, targetMs, serverNow, messages, quiet = false }: ChargeAnnouncerProps) {
   const [message, setMessage] = useState('');
   const lastSpokenAt = useRef<number | null>(null);
   const previousState = useRef(state);
@@ -31,9 +33,11 @@ export function ChargeAnnouncer({ state, targetMs, serverNow, messages }: Charge
     if (previousState.current === state) return;
     previousState.current = state;
     if (state === 'chargeable' || state === 'due') {
-      setMessage(state === 'chargeable' ? messages.announceChargesBegin : messages.announceDue);
+      // Quiet, it was said by the alert that came with the change; either way it was just said.
+      if (!quiet) setMessage(state === 'chargeable' ? messages.announceChargesBegin : messages.announceDue);
       lastSpokenAt.current = serverNow();
     }
+    // `quiet` is read with the change it came with, not watched: it never speaks on its own.
   }, [state, messages, serverNow]);
 
   useEffect(() => {

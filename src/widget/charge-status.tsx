@@ -22,7 +22,10 @@ export interface ChargeStatusProps {
   readonly timeZone: string;
   readonly serverNow: () => number;
   readonly messages: CancelAppointmentMessages;
+  /** Also names its parts: `{id}-title` and `{id}-text` are the warning the acknowledgement is read with. */
   readonly id?: string;
+  /** The state was raised by a refusal whose own alert says so: its change is not spoken again. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -39,7 +42,10 @@ export function ChargeStatus({
   serverNow,
   messages,
   id,
+  quiet = false,
 }: ChargeStatusProps) {
+  const titleId = id === undefined ? undefined : `${id}-title`;
+  const textId = id === undefined ? undefined : `${id}-text`;
   const { formatDuration, formatDurationWithoutSeconds, chargeFreeCountdown, chargeChargeableCountdown } = messages;
   const [secondsHidden, setSecondsHidden] = useState(false);
   const duration = secondsHidden ? formatDurationWithoutSeconds : formatDuration;
@@ -105,16 +111,24 @@ export function ChargeStatus({
   } else if (state === 'chargeable') {
     content = (
       <>
-        <h3 className="hc-charge__title">{messages.chargeChargeableTitle}</h3>
+        <h3 className="hc-charge__title" id={titleId}>
+          {messages.chargeChargeableTitle}
+        </h3>
         {countdown(renderDueIn)}
-        <p className="hc-charge__text">{messages.chargeChargeableBody({ windowHours })}</p>
+        <p className="hc-charge__text" id={textId}>
+          {messages.chargeChargeableBody({ windowHours })}
+        </p>
       </>
     );
   } else {
     content = (
       <>
-        <h3 className="hc-charge__title">{messages.chargeDueTitle}</h3>
-        <p className="hc-charge__text">{messages.chargeDueBody}</p>
+        <h3 className="hc-charge__title" id={titleId}>
+          {messages.chargeDueTitle}
+        </h3>
+        <p className="hc-charge__text" id={textId}>
+          {messages.chargeDueBody}
+        </p>
       </>
     );
   }
@@ -122,7 +136,7 @@ export function ChargeStatus({
   return (
     <section className="hc-charge" data-charge={state} id={id} ref={sectionRef} tabIndex={-1}>
       {content}
-      <ChargeAnnouncer state={state} targetMs={targetMs} serverNow={serverNow} messages={messages} />
+      <ChargeAnnouncer state={state} targetMs={targetMs} serverNow={serverNow} messages={messages} quiet={quiet} />
     </section>
   );
 }

@@ -10,7 +10,7 @@ import { isCancelApiError } from './api-client';
 import { cancelAppointmentEvent } from './cancel-appointment-events';
 import { updateAttempt, useCancelAttempt } from './cancel-attempt';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
-import { decideView, fieldIssuesOf, readsCancelled, type CancelFlowView } from './cancel-flow-view';
+import { decideView, fieldIssuesOf, readsCancelled, type CancelFlowView, type FormNotice } from './cancel-flow-view';
 import { useAppointment } from './use-appointment';
 import { useCancelAppointment } from './use-cancel-appointment';
 import { useChargeCountdown, type ChargeCountdown } from './use-charge-countdown';
@@ -24,6 +24,10 @@ export interface CancelFlow {
   readonly data: AppointmentResponse | undefined;
   /** The charge countdown, with the state raised to what the proxy last insisted on. */
   readonly charge: ChargeCountdown;
+  /** A change of the charge state now is told by a refusal's notice, so it is not announced again. */
+  readonly chargeChangeTold: boolean;
+  /** Changes with each refusal, so its notice is announced even when its text is the same as before. */
+  readonly noticeKey: number;
   readonly serverNow: () => number;
   readonly online: boolean;
   readonly isSubmitting: boolean;
@@ -57,7 +61,11 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   // moves forward in time, so the later of the two is the true one.
   const [insisted, setInsisted] = useState<Charge | null>(null);
   const state = laterChargeState(laterChargeState(countdown.state, data?.charge.state), insisted?.state);
-  const charge: ChargeCountdown = { ...countdown, state, targetMs: state === countdown.state ? countdown.targetMs : null };
+  // Raised ahead of our clock, the countdown still counts to the next transition of the raised
+  // state: to the ETA once chargeable ("the practitioner is due in…").
+  const targetMs =
+    state === countdown.state ? countdown.targetMs : state === 'chargeable' && eta !== null ? Date.parse(eta) : null;
+  const charge: ChargeCountdown = { ...countdown, state, targetMs };
   const chargeNow: Charge | null = data === undefined ? null : { ...data.charge, state };
   // Events carry the state the patient is looking at when they happen, read by callbacks that
   // outlive this render (a request's answer).
@@ -127,6 +135,10 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   const error = mutation.error;
   const toResolve = attempt.unresolved.find((sent) => !tried.current.has(sent.key));
   const isSubmitting = mutation.isPending;
+  // A change of charge state while a cancel is out, or to the state a refusal (409) named, is told
+  // by that refusal's alert: the polite "charges may now apply" would say it a second time. (The
+  // refusal and the appointment re-read that follows it may land in either order.)
+  const chargeChangeTold = isSubmitting || insisted?.state === state;
   const mayResolve = readsCancelled(error, data) && attempt.pending === null && attempt.confirmed === null;
   useEffect(() => {
     if (!mayResolve || toResolve === undefined || isSubmitting || inFlight.current) return;
@@ -135,7 +147,7 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   }, [mayResolve, toResolve, isSubmitting, send]);
 
   const fieldIssues = useMemo(() => fieldIssuesOf(error), [error]);
-  const view = decideView({
+  const decided = decideView({
     attempt,
     error,
     fieldIssues,
@@ -145,12 +157,26 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
     queryErrorCode: isCancelApiError(query.error) ? query.error.code : null,
     queryIsError: query.isError,
   });
+  // While "Try again" sends, the notice it answers stays as it was: swapping it for another text
+  // (an unresolved request reads "unconfirmed" while in flight) would replay the alert mid-send.
+  const heldNotice = useRef<FormNotice | null>(null);
+  // Counts refusals: each one's notice is a new node in the alert, so the same text is spoken again
+  // when a retry fails the same way (an unchanged alert says nothing).
+  const refusals = useRef<{ error: unknown; count: number }>({ error: null, count: 0 });
+  if (error !== null && error !== refusals.current.error) refusals.current = { error, count: refusals.current.count + 1 };
+  let view = decided;
+  if (decided.kind === 'form') {
+    if (isSubmitting && heldNotice.current !== null) view = { ...decided, notice: heldNotice.current };
+    else heldNotice.current = decided.notice;
+  }
 
   const refetch = query.refetch;
   return {
     view,
     data,
     charge,
+    chargeChangeTold,
+    noticeKey: refusals.current.count,
     serverNow,
     online,
     isSubmitting,

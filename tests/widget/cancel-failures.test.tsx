@@ -46,6 +46,16 @@ describe('failures', () => {
     expect(dialog).toHaveAttribute('data-charge', 'chargeable');
     const acknowledge = within(dialog).getByRole('checkbox', { name: 'I understand I may be charged for cancelling now' });
     expect(acknowledge).not.toBeChecked();
+    // Read with the warning itself, not the ticking countdown or its control beside it.
+    expect(acknowledge).toHaveAccessibleDescription(
+      `${defaultMessages.chargeChargeableTitle} ${defaultMessages.chargeChargeableBody({ windowHours: 24 })}`,
+    );
+    // Raised ahead of the widget's clock, it still counts down to the visit.
+    expect(within(dialog).getByText(/^The practitioner is due in /)).toBeInTheDocument();
+    // Said once, by the alert: the polite charge announcer does not say it a second time.
+    for (const region of within(dialog).queryAllByRole('status')) {
+      expect(region).not.toHaveTextContent(defaultMessages.announceChargesBegin);
+    }
     expect(harness.upstreamCancels()).toBe(0);
     expect(harness.cancelRequests()).toHaveLength(1);
 
@@ -58,6 +68,25 @@ describe('failures', () => {
     const keys = idempotencyKeys(harness);
     expect(keys[1]).not.toBe(keys[0]);
     expect(harness.upstreamCancels()).toBe(1);
+  });
+
+  it('"Try again" after the appointment failed to load keeps focus in the dialog while it loads', async () => {
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness();
+    harness.backend.simulator.setFault({ route: 'appointment', status: 500 });
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = screen.getByRole('alertdialog');
+    // After the read's own two retries (1 s, then 2 s).
+    await within(dialog).findByRole('heading', { name: defaultMessages.loadErrorTitle }, { timeout: 6000 });
+
+    harness.backend.simulator.clearFaults();
+    await user.click(within(dialog).getByRole('button', { name: 'Try again' }));
+    // The button gives way to "Loading…": focus goes where the dialog starts, not to the page's body.
+    const keep = within(dialog).getByRole('button', { name: 'Keep appointment' });
+    expect(keep).toHaveFocus();
+    expect(await within(dialog).findByText('Wound dressing')).toBeInTheDocument();
+    expect(keep).toHaveFocus();
   });
 
   it('session expired: asks to sign in again and says nothing was cancelled', async () => {

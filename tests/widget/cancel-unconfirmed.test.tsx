@@ -36,6 +36,37 @@ describe('unconfirmed requests', () => {
     expect(keys[1]).toBe(keys[0]);
   });
 
+  it('"Try again" keeps its notice while it sends, keeps focus, and a second failure is spoken again', async () => {
+    const { user, harness, dialog } = await openForm();
+    harness.loseNetwork({ urlEndsWith: '/cancel', reachesProxy: false, times: 2 });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+    const alert = await within(dialog).findByRole('alert');
+    const firstNotice = alert.querySelector('p');
+    expect(firstNotice).toHaveTextContent(defaultMessages.networkError);
+
+    // Every text the alert holds from here on: an alert speaks each change.
+    const spoken: string[] = [];
+    const observer = new MutationObserver(() => spoken.push(alert.textContent ?? ''));
+    observer.observe(alert, { childList: true, subtree: true, characterData: true });
+    const tryAgain = within(alert).getByRole('button', { name: 'Try again' });
+    await user.click(tryAgain);
+    await vi.waitFor(() => expect(harness.cancelRequests()).toHaveLength(2));
+    await vi.waitFor(() => expect(alert.querySelector('p')).not.toBe(firstNotice));
+    observer.disconnect();
+
+    // Never "couldn't confirm your last attempt" mid-send; the same failure again is a new node,
+    // so a screen reader says it again rather than staying silent.
+    expect(spoken.length).toBeGreaterThan(0);
+    expect(spoken.every((text) => text.startsWith(defaultMessages.networkError))).toBe(true);
+    expect(alert.querySelector('p')).toHaveTextContent(defaultMessages.networkError);
+    expect(tryAgain).toHaveFocus();
+
+    await user.click(tryAgain);
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(new Set(idempotencyKeys(harness)).size).toBe(1);
+  });
+
   it('upstream failure: the copy says it could not confirm, never "not cancelled"', async () => {
     const { user, harness, dialog } = await openForm();
     harness.backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
