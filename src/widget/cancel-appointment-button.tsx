@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import {
   triggerMessage,
+  latestCallback,
   useCancelAppointmentScope,
   type CancelAppointmentConfig,
   type CancelledResult,
@@ -70,7 +71,6 @@ interface TriggerAndDialogProps {
 
 function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDialogProps) {
   const scope = useCancelAppointmentScope('CancelAppointmentButton');
-  const { onCancelled } = scope;
   const { dialog: Dialog, waitingClick } = useCancelDialogLoader();
   const [open, setOpen] = useState(false);
   const [cancelled, setCancelled] = useState(false);
@@ -102,9 +102,9 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
       const active = trigger?.ownerDocument.activeElement ?? null;
       triggerHadFocus.current = trigger !== null && (active === trigger || active === null || active === trigger.ownerDocument.body);
       setCancelled(true);
-      onCancelled?.(result);
+      latestCallback(scope, 'onCancelled')?.(result);
     },
-    [onCancelled],
+    [scope],
   );
 
   const openDialog = () => {

@@ -6,8 +6,9 @@
  */
 import { DEFAULT_NOTE_MAX_LENGTH, noteMaxLengthProblem } from '../core/note-limit';
 import { createCancelApiClient, type CancelApiClient } from './api-client';
-import { reportEventSafely } from './cancel-appointment-events';
+import { reportEventSafely, type CancelAppointmentEventHandler } from './cancel-appointment-events';
 import {
+  latestCallback,
   useCancelAppointmentScope,
   type CancelAppointmentConfig,
   type CancelAppointmentScope,
@@ -26,8 +27,9 @@ export interface CancelAppointmentContextValue {
   readonly queryClient: CancelAppointmentScope['queryClient'];
   readonly onCancelled: ((result: CancelledResult) => void) | undefined;
   /** The portal's `onEvent`, made safe (it never throws); undefined when none is given. */
-  readonly onEvent: CancelAppointmentScope['onEvent'];
+  readonly onEvent: CancelAppointmentEventHandler | undefined;
   readonly onReschedule: ((appointmentId: string) => void) | undefined;
+  readonly onSignIn: ((appointmentId: string) => void) | undefined;
   /** `config.noteMaxLength`, checked, or the default. */
   readonly noteMaxLength: number;
   /** The unmerged configuration, so a nested provider can inherit what it does not set. */
@@ -105,14 +107,19 @@ export function contextOf(scope: CancelAppointmentScope): CancelAppointmentConte
   const problem = noteMaxLengthProblem(scope.noteMaxLength);
   if (problem !== null) console.error(`heim-cancel: ${problem} The widget uses ${DEFAULT_NOTE_MAX_LENGTH} instead.`);
   const noteMaxLength = problem === null ? scope.noteMaxLength : DEFAULT_NOTE_MAX_LENGTH;
+  // `config` says which callbacks are given (the scope changes when that does).
+  const given = scope.config;
   const value: CancelAppointmentContextValue = {
     client: clientOf(scope),
     clock: clockOf(scope),
     messages: messagesOf(scope),
     queryClient: scope.queryClient,
-    onCancelled: scope.onCancelled,
-    onEvent: scope.onEvent === undefined ? undefined : (event) => reportEventSafely(scope.onEvent, event),
-    onReschedule: scope.onReschedule,
+    // Each relays to the portal's latest function; undefined when it gave none (then the dialog
+    // offers nothing that would call it).
+    onCancelled: given.onCancelled && ((result) => latestCallback(scope, 'onCancelled')?.(result)),
+    onEvent: given.onEvent && ((event) => reportEventSafely(latestCallback(scope, 'onEvent'), event)),
+    onReschedule: given.onReschedule && ((appointmentId) => latestCallback(scope, 'onReschedule')?.(appointmentId)),
+    onSignIn: given.onSignIn && ((appointmentId) => latestCallback(scope, 'onSignIn')?.(appointmentId)),
     noteMaxLength,
     config: scope.config,
   };

@@ -13,16 +13,18 @@ import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/
 import { DEFAULT_NOTE_MAX_LENGTH, noteMaxLengthProblem } from '../core/note-limit';
 import {
   CancelAppointmentScopeContext,
+  type CancelAppointmentCallback,
   type CancelAppointmentConfig,
   type CancelAppointmentScope,
-  type CancelledResult,
   type ProviderIdentity,
 } from './cancel-appointment-scope';
-import type { CancelAppointmentEvent } from './cancel-appointment-events';
 
 export interface CancelAppointmentProviderProps extends CancelAppointmentConfig {
   readonly children?: ReactNode;
 }
+
+/** Only whether each is given changes the scope; the functions themselves are read when called. */
+const CALLBACKS = ['onCancelled', 'onEvent', 'onReschedule', 'onSignIn'] as const satisfies readonly CancelAppointmentCallback[];
 
 function createWidgetQueryClient(): QueryClient {
   // Retries are decided per query (only failures where nothing was decided are retried).
@@ -57,13 +59,12 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
     queryClient = ownQueryClient.current;
   }
 
-  // Callbacks are read through a ref to the latest configuration, so a portal passing inline
-  // functions does not rebuild the context (and re-render every consumer) on each of its renders.
-  const latest = useRef(config);
-  latest.current = config;
-  const hasOnCancelled = config.onCancelled !== undefined;
-  const hasOnEvent = config.onEvent !== undefined;
-  const hasOnReschedule = config.onReschedule !== undefined;
+  // Callbacks are read from this provider's latest props when called (latestCallback), so a portal
+  // passing inline functions does not rebuild the context (and re-render every consumer) on each
+  // of its renders: the scope changes only when a callback comes or goes.
+  const own = useRef<CancelAppointmentConfig>(props);
+  own.current = props;
+  const given = CALLBACKS.map((key) => config[key] !== undefined).join();
 
   const scope = useMemo<CancelAppointmentScope>(
     () => ({
@@ -71,15 +72,13 @@ export function CancelAppointmentProvider({ children, ...props }: CancelAppointm
       ownMessages: props.messages,
       parent,
       queryClient,
-      onCancelled: hasOnCancelled ? (result: CancelledResult) => latest.current.onCancelled?.(result) : undefined,
-      onEvent: hasOnEvent ? (event: CancelAppointmentEvent) => latest.current.onEvent?.(event) : undefined,
-      onReschedule: hasOnReschedule ? (appointmentId: string) => latest.current.onReschedule?.(appointmentId) : undefined,
+      own,
       noteMaxLength,
       provider,
       tree: parent?.tree ?? provider,
     }),
     // `config` is a new object each render; the parts of it that matter are listed one by one.
-    [parent, queryClient, hasOnCancelled, hasOnEvent, hasOnReschedule, noteMaxLength, apiBaseUrl, fetchImpl, props.messages, provider],
+    [parent, queryClient, given, noteMaxLength, apiBaseUrl, fetchImpl, props.messages, provider],
   );
 
   const content = <CancelAppointmentScopeContext.Provider value={scope}>{children}</CancelAppointmentScopeContext.Provider>;

@@ -58,6 +58,12 @@ export interface CancelAppointmentConfig {
    */
   readonly onReschedule?: (appointmentId: string) => void;
   /**
+   * When given, "Your session has expired" offers "Sign in again", which closes the dialog and
+   * calls it (open the portal's sign-in, then let the patient come back to the appointment).
+   * @default undefined (the patient is only told to sign in again)
+   */
+  readonly onSignIn?: (appointmentId: string) => void;
+  /**
    * The react-query client.
    * @default the host app's (QueryClientProvider), else one the widget owns
    */
@@ -85,10 +91,13 @@ export interface CancelAppointmentScope {
   readonly ownMessages: CancelAppointmentMessagesOverride | undefined;
   readonly parent: CancelAppointmentScope | null;
   readonly queryClient: QueryClient;
-  readonly onCancelled: ((result: CancelledResult) => void) | undefined;
-  /** The latest `config.onEvent` (the heavy half makes it safe: cancel-appointment-context.ts). */
-  readonly onEvent: CancelAppointmentEventHandler | undefined;
-  readonly onReschedule: ((appointmentId: string) => void) | undefined;
+  /**
+   * This provider's own props as of its latest render. Callbacks are read from them when they are
+   * called (`latestCallback`), so a portal passing inline functions does not rebuild the scope on
+   * each of its renders, and an inner provider never holds an outer one's old function. The scope
+   * (and so `config`) changes only when a callback comes or goes.
+   */
+  readonly own: { readonly current: CancelAppointmentConfig };
   /**
    * `config.noteMaxLength`, or the default. Checked by the provider in development; in production
    * the heavy half replaces a wrong one with the default.
@@ -108,6 +117,21 @@ export function useCancelAppointmentScope(hookName: string): CancelAppointmentSc
   const scope = useContext(CancelAppointmentScopeContext);
   if (scope === null) throw new Error(`${hookName} must be used within <CancelAppointmentProvider>.`);
   return scope;
+}
+
+/** The portal's callbacks: read when called, never kept. */
+export type CancelAppointmentCallback = 'onCancelled' | 'onEvent' | 'onReschedule' | 'onSignIn';
+
+/** The function the nearest provider that sets `key` was last rendered with, if any. */
+export function latestCallback<K extends CancelAppointmentCallback>(
+  scope: CancelAppointmentScope,
+  key: K,
+): CancelAppointmentConfig[K] | undefined {
+  for (let current: CancelAppointmentScope | null = scope; current !== null; current = current.parent) {
+    const callback = current.own.current[key];
+    if (callback !== undefined) return callback;
+  }
+  return undefined;
 }
 
 /**

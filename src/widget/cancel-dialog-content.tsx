@@ -68,7 +68,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   onChargeStateChange,
   onDecidingChange,
 }: CancelDialogContentProps) {
-  const { messages, onReschedule, noteMaxLength } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const { messages, onReschedule, onSignIn, noteMaxLength } = useCancelAppointmentContext('CancelAppointmentDialog');
   const flow = useCancelFlow(appointmentId);
   const { view, data, charge, online, isSubmitting } = flow;
   const formId = useId();
@@ -157,6 +157,15 @@ export const CancelDialogContent = memo(function CancelDialogContent({
             dismissRef.current?.focus();
             flow.reloadAppointment();
           }}
+          onSignIn={
+            onSignIn === undefined
+              ? undefined
+              : () => {
+                  // Closed first: the portal's sign-in may be a dialog of its own, or a new page.
+                  onClose();
+                  onSignIn(appointmentId);
+                }
+          }
         />
       );
   }

@@ -21,6 +21,8 @@ export interface CancelStatusViewProps {
   readonly offline: boolean;
   readonly onRetry: () => void;
   readonly onReload: () => void;
+  /** The portal's sign-in, offered when the session has expired; undefined when it gave none. */
+  readonly onSignIn: (() => void) | undefined;
 }
 
 /** One screen of news: loading, an error, information, pending, or success. */
@@ -35,6 +37,7 @@ export function CancelStatusView({
   offline,
   onRetry,
   onReload,
+  onSignIn,
 }: CancelStatusViewProps) {
   const panel = { titleId, descriptionId };
   switch (view.kind) {
@@ -60,6 +63,11 @@ export function CancelStatusView({
       return (
         <StatusPanel title={messages.sessionExpiredTitle} tone="error" {...panel}>
           <p>{view.unconfirmed ? messages.sessionExpiredBodyUnconfirmed : messages.sessionExpiredBody}</p>
+          {onSignIn === undefined ? null : (
+            <button type="button" className="hc-button" onClick={onSignIn}>
+              {messages.signIn}
+            </button>
+          )}
         </StatusPanel>
       );
     case 'not_found':

@@ -112,6 +112,8 @@ export interface CancelAppointmentMessages {
   readonly sessionExpiredBody: string;
   /** Session expired after a request that got no answer, which may have cancelled the appointment. */
   readonly sessionExpiredBodyUnconfirmed: string;
+  /** The session-expired panel's button, shown when the portal passes `onSignIn`. */
+  readonly signIn: string;
   readonly pendingTitle: string;
   readonly pendingBody: string;
   /** That the patient may close the dialog and we keep checking. */
@@ -244,6 +246,7 @@ export const defaultMessages: CancelAppointmentMessages = {
   sessionExpiredBody: 'To keep your details safe, please sign in again. Your appointment has not been cancelled.',
   sessionExpiredBodyUnconfirmed:
     'To keep your details safe, please sign in again. Then check whether your appointment shows as cancelled before trying again.',
+  signIn: 'Sign in again',
   pendingTitle: "We're confirming your cancellation",
   pendingBody:
     "We've sent your cancellation but couldn't confirm it straight away. Please don't cancel again: we're checking and this message will update.",

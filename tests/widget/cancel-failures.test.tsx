@@ -97,6 +97,23 @@ describe('failures', () => {
 
     expect(await within(dialog).findByRole('heading', { name: 'Your session has expired' })).toHaveFocus();
     expect(dialog).toHaveTextContent('please sign in again. Your appointment has not been cancelled.');
+    // Without the portal's onSignIn there is nothing to offer but the words.
+    expect(within(dialog).queryByRole('button', { name: defaultMessages.signIn })).toBeNull();
+    expect(harness.upstreamCancels()).toBe(0);
+  });
+
+  it('session expired with the portal\'s onSignIn: offers "Sign in again", which closes the dialog and calls it', async () => {
+    const onSignIn = vi.fn();
+    const { user, harness, dialog, trigger } = await openForm({ props: { onSignIn } });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    harness.backend.signOut();
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: 'Your session has expired' });
+
+    await user.click(within(dialog).getByRole('button', { name: defaultMessages.signIn }));
+    expect(onSignIn).toHaveBeenCalledExactlyOnceWith('apt_alice_3d');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(trigger).toHaveFocus();
     expect(harness.upstreamCancels()).toBe(0);
   });
 
