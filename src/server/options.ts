@@ -11,6 +11,7 @@ import {
   PATIENT_ELIGIBLE_REASON_CODES,
   type PatientReasonCode,
 } from '../core/reasons';
+import { closestName } from './closest-name';
 import type { Logger } from './logger';
 import type { Authenticate } from './session';
 import { webhookSecretSchema } from './webhook-assumptions';
@@ -66,7 +67,9 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export const heimBaseUrlSchema = z
-  .url({ message: 'must be a URL', abort: true })
+  // Missing is the likelier mistake (an unset environment variable read into the options), and
+  // "must be a URL" would send the developer to check a value that is not there.
+  .url({ error: (issue) => (issue.input === undefined ? 'required, e.g. https://api.heim.health/v1' : 'must be a URL'), abort: true })
   .refine((value) => {
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
@@ -80,7 +83,7 @@ export const heimBaseUrlSchema = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 export const heimApiKeySchema = z
-  .string()
+  .string({ error: (issue) => (issue.input === undefined ? "required: the organisation's Heim key, test_… or live_…" : 'must be a string') })
   .regex(/^(test|live)_[A-Za-z0-9_-]+$/, 'must start with test_ or live_ followed by letters, digits, _ or -');
 
 export const sessionSecretSchema = z
@@ -99,60 +102,115 @@ export const originSchema = z.string().refine((value) => {
   }
 }, 'must be an origin such as https://portal.example.org');
 
-const optionsSchema = z.object({
-  heim: z.object({
+/**
+ * A function option, checked for being callable when the handler is made: a string or an object
+ * given by mistake would otherwise fail only on the first patient's request, as a 500.
+ */
+const functionOption = <T>(shape: string) =>
+  z.custom<T>((value) => typeof value === 'function', { message: `must be a function ${shape}` }).optional();
+
+// Strict objects throughout: an unknown key is a typo (`allowedOrigin`) whose option would
+// otherwise silently keep its default.
+const heimSchema = z.strictObject(
+  {
     baseUrl: heimBaseUrlSchema,
     apiKey: heimApiKeySchema,
     timeoutMs: z.number().int().min(100).max(120_000).default(8000),
-  }),
-  sessionSecret: sessionSecretSchema.optional(),
-  webhookSecret: webhookSecretSchema.optional(),
-  allowedOrigins: z.array(originSchema).optional(),
-  chargeWindowHours: z.number().positive().max(24 * 14).default(DEFAULT_CHARGE_WINDOW_HOURS),
-  reasonCodes: reasonCodesSchema.default([...DEFAULT_PATIENT_REASON_CODES]),
-  practitionerLateAfterMinutes: z.number().min(0).max(24 * 60).default(DEFAULT_PRACTITIONER_LATE_AFTER_MINUTES),
-  noteMaxLength: z.number().int().min(1).max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
-  timeZone: z
-    .string()
-    .refine((zone) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone')
-    .default('Europe/London'),
-  basePath: z
-    .string()
-    .regex(/^(\/[A-Za-z0-9_.-]+)*$/, 'must look like /api')
-    .default('/api'),
-  rateLimit: z
-    .object({ max: z.number().int().positive(), windowMs: z.number().int().positive() })
-    .default({ max: 10, windowMs: 60_000 }),
-});
+    fetch: functionOption<typeof fetch>('like the global fetch'),
+  },
+  {
+    error: (issue) =>
+      issue.code !== 'invalid_type'
+        ? undefined
+        : issue.input === undefined
+          ? "required: { baseUrl: 'https://api.heim.health/v1', apiKey: 'live_…' }"
+          : 'must be an object { baseUrl, apiKey }',
+  },
+);
 
-export type ResolvedOptions = z.infer<typeof optionsSchema> & {
-  heim: z.infer<typeof optionsSchema>['heim'] & { fetch: typeof fetch };
+const rateLimitSchema = z.strictObject({ max: z.number().int().positive(), windowMs: z.number().int().positive() });
+
+const optionsSchema = z.strictObject(
+  {
+    heim: heimSchema,
+    sessionSecret: sessionSecretSchema.optional(),
+    authenticate: functionOption<Authenticate>('(request) => ({ patientId }) or null, or a promise of it'),
+    webhookSecret: webhookSecretSchema.optional(),
+    allowedOrigins: z.array(originSchema).optional(),
+    chargeWindowHours: z.number().positive().max(24 * 14).default(DEFAULT_CHARGE_WINDOW_HOURS),
+    reasonCodes: reasonCodesSchema.default([...DEFAULT_PATIENT_REASON_CODES]),
+    practitionerLateAfterMinutes: z.number().min(0).max(24 * 60).default(DEFAULT_PRACTITIONER_LATE_AFTER_MINUTES),
+    noteMaxLength: z.number().int().min(1).max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
+    timeZone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone')
+      .default('Europe/London'),
+    basePath: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9_.-]+)*$/, 'must look like /api')
+      .default('/api'),
+    rateLimit: rateLimitSchema.default({ max: 10, windowMs: 60_000 }),
+    logger: functionOption<Logger>('(entry) => void'),
+    now: functionOption<() => number>('() => epoch milliseconds'),
+  },
+  {
+    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object { heim, authenticate or sessionSecret, … }' : undefined),
+  },
+);
+
+/** Every option name, dotted for the nested ones: what an unknown name is compared with. */
+const NESTED_OPTION_NAMES: Readonly<Record<string, readonly string[]>> = {
+  heim: Object.keys(heimSchema.shape).map((key) => `heim.${key}`),
+  rateLimit: Object.keys(rateLimitSchema.shape).map((key) => `rateLimit.${key}`),
+};
+const TOP_LEVEL_OPTION_NAMES = Object.keys(optionsSchema.shape);
+
+type ParsedOptions = z.output<typeof optionsSchema>;
+
+export type ResolvedOptions = Omit<ParsedOptions, 'heim' | 'authenticate' | 'logger' | 'now'> & {
+  heim: Omit<ParsedOptions['heim'], 'fetch'> & { fetch: typeof fetch };
   authenticate: Authenticate | undefined;
   logger: Logger | undefined;
   now: () => number;
 };
 
+/**
+ * The one line a developer reads. An unknown key is reported before anything else: a misspelt
+ * `heim.baseURL` also leaves `heim.baseUrl` missing, and the typo is the cause.
+ */
+function describeIssue(issues: readonly z.core.$ZodIssue[]): string {
+  const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
+  if (unknown !== undefined && unknown.code === 'unrecognized_keys') {
+    const parent = unknown.path.map(String);
+    const key = unknown.keys[0]!;
+    // At the top level, a nested option given one level too high (`apiKey`) is suggested in place.
+    const candidates =
+      parent.length === 0 ? [...TOP_LEVEL_OPTION_NAMES, ...Object.values(NESTED_OPTION_NAMES).flat()] : (NESTED_OPTION_NAMES[parent.join('.')] ?? []);
+    const suggestion = closestName(key, candidates);
+    return `${[...parent, key].join('.')}: unknown option${suggestion === undefined ? '' : ` (did you mean ${suggestion}?)`}`;
+  }
+  const issue = issues[0]!;
+  return `${issue.path.length === 0 ? 'options' : issue.path.join('.')}: ${issue.message}`;
+}
+
 /** Validates options; throws an Error naming the first bad option (never echoing its value). */
 export function resolveOptions(options: CancelHandlerOptions): ResolvedOptions {
-  const { authenticate, logger, now, heim, ...rest } = options;
-  const parsed = optionsSchema.safeParse({ ...rest, heim: { baseUrl: heim.baseUrl, apiKey: heim.apiKey, timeoutMs: heim.timeoutMs } });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`Invalid cancel handler option ${issue.path.join('.')}: ${issue.message}`);
-  }
-  if (!parsed.data.sessionSecret && !authenticate) {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`Invalid cancel handler option ${describeIssue(parsed.error.issues)}`);
+  const { heim, authenticate, logger, now, ...rest } = parsed.data;
+  if (!rest.sessionSecret && !authenticate) {
     throw new Error('Invalid cancel handler option sessionSecret: required unless authenticate is given');
   }
   return {
-    ...parsed.data,
-    heim: { ...parsed.data.heim, fetch: heim.fetch ?? globalThis.fetch.bind(globalThis) },
+    ...rest,
+    heim: { ...heim, fetch: heim.fetch ?? globalThis.fetch.bind(globalThis) },
     authenticate,
     logger,
     now: now ?? Date.now,
