@@ -108,7 +108,8 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
       // terminator, of unauthenticated after a session change, of upstream_error in an outage):
       // its code, method and route pattern only, never the URL, a header or a body.
       log({
-        level: 'info',
+        // A 500 is the portal's set-up or ours, never the patient's request: an error to act on.
+        level: ERROR_CODES[error.code].status === 500 ? 'error' : 'info',
         event: 'proxy.refused',
         code: error.code,
         status: ERROR_CODES[error.code].status,
