@@ -37,6 +37,7 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
   });
   // Made up at start like the other secrets: the simulator signs its events, the proxy verifies them.
   const webhookSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  const logger = options.logger ?? silentLogger;
   const handler = createDemoApp({
     webhookSecret,
     simulator: heim.simulator,
@@ -44,16 +45,16 @@ export async function startDemo(options: StartDemoOptions): Promise<RunningDemo>
     heimApiKey: options.heimApiKey,
     sessionSecret: options.sessionSecret,
     staticRoot: options.staticRoot,
-    logger: options.logger ?? silentLogger,
+    logger,
     ...(options.now ? { now: options.now } : {}),
   });
   let server;
   try {
-    server = await startProxyServer(handler, { host: options.host, port: options.port });
+    server = await startProxyServer(handler, { host: options.host, port: options.port }, { logger });
   } catch (error) {
     if (!isAddressInUse(error) || options.port === 0) throw error;
     // Someone else has the default port: take any free one rather than make the user choose.
-    server = await startProxyServer(handler, { host: options.host, port: 0 });
+    server = await startProxyServer(handler, { host: options.host, port: 0 }, { logger });
   }
   heim.simulator.setWebhookTarget({ url: `${server.origin}/api/webhooks/heim`, secret: webhookSecret });
   return {

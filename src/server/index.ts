@@ -19,4 +19,4 @@ export type { Logger, LogEntry, LogLevel } from './logger';
 export { startProxyServer } from './serve';
 export { toNodeListener } from './node-listener';
 export type { NodeRequestListener } from './node-listener';
-export type { RunningProxyServer } from './serve';
+export type { ProxyServerOptions, RunningProxyServer } from './serve';

@@ -26,13 +26,15 @@ export interface ErrorDetails {
   headers?: Record<string, string>;
 }
 
+/** The contract's error envelope, `{ error: { code, message, … } }`. */
+export function errorBody(code: ErrorCode, details: Omit<ErrorDetails, 'headers'> = {}): { error: Record<string, unknown> } {
+  const { message, ...extra } = details;
+  return { error: { code, message: message ?? ERROR_CODES[code].message, ...extra } };
+}
+
 export function errorResponse(code: ErrorCode, details: ErrorDetails = {}): Response {
-  const { headers, message, ...extra } = details;
-  return jsonResponse(
-    ERROR_CODES[code].status,
-    { error: { code, message: message ?? ERROR_CODES[code].message, ...extra } },
-    headers,
-  );
+  const { headers, ...rest } = details;
+  return jsonResponse(ERROR_CODES[code].status, errorBody(code, rest), headers);
 }
 
 /** Re-issue any response (a framework default, say) with the contract's headers. */

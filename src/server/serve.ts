@@ -1,6 +1,8 @@
 /** Serves a handler on Node over real HTTP (the bin, the demo and the tests use it). */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-error';
+import { consoleJsonLogger, type Logger } from './logger';
 
 export interface RunningProxyServer {
   origin: string;
@@ -12,9 +14,15 @@ export interface RunningProxyServer {
   close(options?: { graceMs?: number }): Promise<void>;
 }
 
+export interface ProxyServerOptions {
+  /** Where a request Node's HTTP parser refused is logged (`proxy.client_error`). Default: JSON lines on stdout/stderr. */
+  logger?: Logger;
+}
+
 export function startProxyServer(
   handler: (request: Request) => Promise<Response>,
   listen: { host: string; port: number },
+  { logger = consoleJsonLogger }: ProxyServerOptions = {},
 ): Promise<RunningProxyServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: handler, hostname: listen.host, port: listen.port, overrideGlobalObjects: false }, (info: AddressInfo) => {
@@ -45,6 +53,8 @@ export function startProxyServer(
           }),
       });
     });
+    // Malformed HTTP gets the contract's JSON envelope, not Node's plain-text 400/431.
+    server.on('clientError', answerClientError(logger));
     server.once('error', reject);
   });
 }

@@ -32,7 +32,7 @@ export async function startLoopbackStack(overrides: StackOverrides = {}): Promis
     logger: (entry) => logs.push(entry),
     ...proxy,
   });
-  const server = await startProxyServer(handler, { host: '127.0.0.1', port: 0 });
+  const server = await startProxyServer(handler, { host: '127.0.0.1', port: 0 }, { logger: (entry) => logs.push(entry) });
   return {
     heim,
     proxyOrigin: server.origin,

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPatientSession } from '../../src/server';
 import { startSimulator } from '../../src/simulator';
+import { rawRequest } from '../security/raw-http';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const GOOD_ENV = {
@@ -72,6 +73,28 @@ describe('the standalone proxy (npm run proxy)', () => {
     const { stdout, stderr } = output();
     expect(stdout + stderr).not.toContain(GOOD_ENV.HEIM_API_KEY);
     expect(stdout + stderr).not.toContain(GOOD_ENV.PORTAL_SESSION_SECRET);
+  });
+
+  it("answers HTTP that Node's parser refuses in the JSON envelope, not Node's plain text, and logs it", async () => {
+    const { child, output } = runBin(GOOD_ENV);
+    try {
+      const origin = await startedAt(child, output);
+      const answer = await rawRequest(origin, `GET /api/healthz HTTP/1.1\r\nHost: ${new URL(origin).host}\r\nX Bad: 1\r\n\r\n`);
+      expect(answer.status).toBe(400);
+      expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(answer.headers.connection).toBe('close');
+      expect(JSON.parse(answer.body).error.code).toBe('invalid_request');
+      // The line is written before the answer, but reaches this process on another pipe.
+      const logged = await vi.waitFor(() => {
+        const lines = output().stdout.split('\n').filter((line) => line.includes('"proxy.client_error"'));
+        expect(lines).toHaveLength(1);
+        return lines;
+      });
+      expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'info', event: 'proxy.client_error', status: 400, code: 'invalid_request' });
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 
   it('on SIGTERM, lets a cancel waiting for Heim finish and answers it before exiting', async () => {

@@ -2,9 +2,11 @@
  * Hostile requests as raw bytes on a socket, against the proxy and the simulator running as real
  * HTTP servers on loopback: request targets that `new Request()` would normalise or refuse (dot
  * segments, NUL, CR/LF, backslashes, raw non-ASCII), methods undici will not send (TRACE, TRACK,
- * CONNECT), smuggling-shaped framing and Host tricks. Some are refused by Node's HTTP parser or
- * the server adapter before the proxy runs: those answers are not the proxy's JSON envelope, and
- * are asserted by status only. Nothing here ever reaches Heim as a POST.
+ * CONNECT), smuggling-shaped framing and Host tricks. Some are refused by Node's HTTP parser
+ * before the proxy runs: the server's `clientError` listener answers those in the contract's
+ * envelope too (`invalid_request`, with Node's status). A few are refused by the server adapter
+ * (a target or Host the URL parser refuses) or by Node's own Host check, with an empty body: those
+ * are asserted by status only (code null). Nothing here ever reaches Heim as a POST.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/core/errors';
@@ -89,23 +91,23 @@ const TARGETS: RawCase[] = [
   // NUL, CR/LF and other bytes that never reach the proxy as part of an id.
   { name: 'encoded NUL', ...get('/api/appointments/apt_alice_3d%00'), status: 400, code: 'invalid_appointment_id', upstream: 'none' },
   { name: 'encoded CR LF', ...get('/api/appointments/apt_alice_3d%0d%0aX-Injected:%201'), status: 400, code: 'invalid_appointment_id', upstream: 'none' },
-  { name: 'raw NUL in the target', bytes: requestLine('GET /api/appointments/apt_alice_3d\u0000'), status: 400, code: null, upstream: 'none' },
-  { name: 'raw NUL alone', bytes: requestLine('GET /api/appointments/\u0000'), status: 400, code: null, upstream: 'none' },
-  { name: 'raw NUL in a POST target', bytes: requestLine('POST /api/appointments/apt_alice_3d\u0000/cancel'), status: 400, code: null, upstream: 'none' },
+  { name: 'raw NUL in the target', bytes: requestLine('GET /api/appointments/apt_alice_3d\u0000'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'raw NUL alone', bytes: requestLine('GET /api/appointments/\u0000'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'raw NUL in a POST target', bytes: requestLine('POST /api/appointments/apt_alice_3d\u0000/cancel'), status: 400, code: 'invalid_request', upstream: 'none' },
   // Node reads the line break as the end of the request line: what follows is one more header of
   // the sender's own request (no session here), so nothing is injected into anyone else's.
   { name: 'raw CR LF in the target ends the request line', bytes: requestLine('GET /api/appointments/apt\r\nX-Injected: 1'), status: 401, code: 'unauthenticated', upstream: 'none' },
   { name: 'raw bare LF in the target ends the request line', bytes: requestLine('GET /api/appointments/apt\nX: 1'), status: 401, code: 'unauthenticated', upstream: 'none' },
   { name: 'raw CR LF in a POST target ends the request line', bytes: requestLine('POST /api/appointments/apt_bilal_3d\r\nX-Injected: 1'), status: 405, code: 'method_not_allowed', upstream: 'none' },
-  { name: 'raw tab in the target', bytes: requestLine('GET /api/appointments/apt\t_alice_3d'), status: 400, code: null, upstream: 'none' },
-  { name: 'raw space in the target', bytes: requestLine('GET /api/appointments/apt alice'), status: 400, code: null, upstream: 'none' },
-  { name: 'raw Cyrillic а (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/\u0430pt_alice_3d'), status: 400, code: null, upstream: 'none' },
-  { name: 'raw fullwidth letters (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/\uff41pt_alice_3d'), status: 400, code: null, upstream: 'none' },
-  { name: 'raw zero-width joiner (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/apt\u200d_alice_3d'), status: 400, code: null, upstream: 'none' },
+  { name: 'raw tab in the target', bytes: requestLine('GET /api/appointments/apt\t_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'raw space in the target', bytes: requestLine('GET /api/appointments/apt alice'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'raw Cyrillic а (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/\u0430pt_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'raw fullwidth letters (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/\uff41pt_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'raw zero-width joiner (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/apt\u200d_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'backslash traversal', ...get('/api/appointments/apt_alice_3d\\..\\apt_bilal_3d'), status: 400, code: null, upstream: 'none' },
   { name: 'backslashes for slashes', ...get('/api\\appointments\\apt_alice_3d'), status: 400, code: null, upstream: 'none' },
   { name: 'asterisk-form target', parts: { method: 'OPTIONS', target: '*' }, status: 400, code: null, upstream: 'none' },
-  { name: 'a target over the header size limit', ...get(`/api/appointments/${'a'.repeat(20_000)}`), status: 431, code: null, upstream: 'none' },
+  { name: 'a target over the header size limit', ...get(`/api/appointments/${'a'.repeat(20_000)}`), status: 431, code: 'invalid_request', upstream: 'none' },
   { name: 'a 10 KB id', ...get(`/api/appointments/${'a'.repeat(10 * 1024)}`), status: 400, code: 'invalid_appointment_id', upstream: 'none' },
   { name: 'a 10 KB id on cancel', ...post(`/api/appointments/${'a'.repeat(10 * 1024)}/cancel`), status: 400, code: 'invalid_appointment_id', upstream: 'none' },
   { name: 'absolute-form target naming another host', ...get('http://evil.example/api/appointments/apt_bilal_3d'), status: 404, code: 'not_found', upstream: 'no-post' },
@@ -115,7 +117,7 @@ const ROUTES = ['/api/healthz', '/api/appointments/apt_alice_3d', '/api/appointm
 const METHODS: RawCase[] = ROUTES.flatMap((target): RawCase[] => [
   // The server adapter lets TRACE through to the proxy, which refuses it like any other method.
   { name: `TRACE ${target}`, ...get(target), parts: { method: 'TRACE', target }, status: target.endsWith('webhooks/heim') ? 404 : 405, code: target.endsWith('webhooks/heim') ? 'not_found' : 'method_not_allowed', upstream: 'none' },
-  { name: `TRACK ${target}`, parts: { method: 'TRACK', target }, status: 400, code: null, upstream: 'none' },
+  { name: `TRACK ${target}`, parts: { method: 'TRACK', target }, status: 400, code: 'invalid_request', upstream: 'none' },
   // No 'connect' listener: Node drops the connection without an answer.
   { name: `CONNECT to ${target}`, parts: { method: 'CONNECT', target: 'evil.example:443', host: 'evil.example:443' }, status: 0, code: null, upstream: 'none' },
 ]);
@@ -126,7 +128,7 @@ const FRAMING: RawCase[] = [
     parts: { method: 'POST', target: '/api/appointments/apt_alice_3d/cancel', headers: { 'Content-Length': '4', 'Transfer-Encoding': 'chunked' }, body: '0\r\n\r\nPOST /api/appointments/apt_bilal_3d/cancel HTTP/1.1\r\n\r\n' },
     signedIn: true,
     status: 400,
-    code: null,
+    code: 'invalid_request',
     upstream: 'none',
   },
   {
@@ -134,12 +136,12 @@ const FRAMING: RawCase[] = [
     parts: { method: 'POST', target: '/api/appointments/apt_alice_3d/cancel', headers: { 'Content-Length': String(BODY.length), 'content-length': '5' }, body: BODY },
     signedIn: true,
     status: 400,
-    code: null,
+    code: 'invalid_request',
     upstream: 'none',
   },
-  { name: 'NUL in a header value', parts: { method: 'GET', target: '/api/healthz', headers: { 'X-Test': 'a\u0000b' } }, status: 400, code: null, upstream: 'none' },
-  { name: 'a space in a header name', parts: { method: 'GET', target: '/api/healthz', headers: { 'X Bad': '1' } }, status: 400, code: null, upstream: 'none' },
-  { name: 'an obsolete folded header', parts: { method: 'GET', target: '/api/healthz', headers: { 'X-Folded': 'a\r\n b' } }, status: 400, code: null, upstream: 'none' },
+  { name: 'NUL in a header value', parts: { method: 'GET', target: '/api/healthz', headers: { 'X-Test': 'a\u0000b' } }, status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'a space in a header name', parts: { method: 'GET', target: '/api/healthz', headers: { 'X Bad': '1' } }, status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'an obsolete folded header', parts: { method: 'GET', target: '/api/healthz', headers: { 'X-Folded': 'a\r\n b' } }, status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'HTTP/1.1 without Host', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: null }, status: 400, code: null, upstream: 'none' },
   { name: 'a Host with userinfo', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: 'evil.example@127.0.0.1' }, signedIn: true, status: 400, code: null, upstream: 'none' },
   { name: 'a Host with a path', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: '127.0.0.1/../evil' }, signedIn: true, status: 400, code: null, upstream: 'none' },
