@@ -14,6 +14,7 @@ import {
   CANCELLED_STATUS,
   COMPLETED_STATUS,
   GATEWAY_GRACE_MS,
+  LOST_ANSWER_GRACE_MS,
   HEIM_CLOCK_SLACK_MS,
   type HeimCancellation,
 } from './heim-assumptions';
@@ -44,17 +45,18 @@ interface PendingCancel {
    * From when reads that agree nothing was cancelled may end the attempt as not cancelled. At once
    * when Heim itself answered an error (500, 429): that request is over at Heim. After
    * GATEWAY_GRACE_MS when a gateway answered 502/503/504 for it: Heim may still be carrying it out.
-   * Never (null) when the answer was lost (timeout, reset, unreadable 2xx): only Heim showing the
-   * cancellation, or the visit reading completed, ends it.
+   * After LOST_ANSWER_GRACE_MS (a day) when the answer was lost (timeout, reset, unreadable 2xx):
+   * until then only Heim showing the cancellation, or the visit reading completed, ends it.
    */
-  settleableFrom: number | null;
+  settleableFrom: number;
 }
 
 const FINAL_ERROR_CODES: ReadonlySet<string> = new Set(['already_cancelled', 'not_cancellable']);
 
 const RECONCILE_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
 const RECONCILE_EVERY_MS = 5 * 60_000;
-const RECONCILE_GIVE_UP_MS = 24 * 3_600_000;
+/** The background reads stop when a lost answer's attempt may end on a read (the patient's). */
+const RECONCILE_GIVE_UP_MS = LOST_ANSWER_GRACE_MS;
 
 function answer(status: number, body: unknown): StoredAnswer {
   return { status, body };
@@ -155,7 +157,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   function settleAsNotCancelled(appointmentId: string, entry: PendingCancel, cancellationRead: string, status: string): boolean {
     if (cancellationRead !== 'not_found' || status === CANCELLED_STATUS) return false;
     const completed = status === COMPLETED_STATUS;
-    if (!completed && (entry.settleableFrom === null || options.now() < entry.settleableFrom)) return false;
+    if (!completed && options.now() < entry.settleableFrom) return false;
     forget(appointmentId, entry);
     log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: completed ? 'not_cancelled_completed' : 'not_cancelled' });
     return true;
@@ -180,7 +182,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         if (reread?.kind === 'ok' && settleAsNotCancelled(appointmentId, entry, outcome.kind, reread.value.status)) {
           return { cancellation: null, status: 'not_cancelled' };
         }
-        // A lost answer stays unknown until Heim shows the cancellation: we never post again to find out.
+        // A lost answer stays unknown until Heim shows the cancellation, or for a day (LOST_ANSWER_GRACE_MS): we never post again to find out.
         return { cancellation: null, status: 'pending_confirmation' };
       }
       return { cancellation: null, status: appointment.status === CANCELLED_STATUS ? 'cancelled' : 'not_cancelled' };
@@ -275,7 +277,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       // Heim answered an error and both reads agree nothing was cancelled.
       return errorAnswer('upstream_error');
     }
-    const settleableFrom = outcome.kind === 'failed' ? started : outcome.kind === 'gateway' ? started + GATEWAY_GRACE_MS : null;
+    const settleableFrom =
+      outcome.kind === 'failed' ? started : started + (outcome.kind === 'gateway' ? GATEWAY_GRACE_MS : LOST_ANSWER_GRACE_MS);
     pending.set(appointmentId, {
       since: started,
       scope,

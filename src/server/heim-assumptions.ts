@@ -41,6 +41,13 @@ export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
  */
 export const GATEWAY_GRACE_MS = 5 * 60_000;
 /**
+ * Assumed: a request whose answer was lost (a timeout, a reset, an unreadable 2xx) is not carried
+ * out by Heim a day after it was sent. Until then the attempt stays pending and the appointment is
+ * never posted again; past it, reads that agree nothing was cancelled end it, so a patient whose
+ * visit has no ETA yet is not barred from cancelling online for good.
+ */
+export const LOST_ANSWER_GRACE_MS = 24 * 3_600_000;
+/**
  * Assumed: how far Heim's clock may be ahead of ours. Whether a cancel is chargeable is decided by
  * when Heim records it, not when we decide to send it; NTP keeps servers within milliseconds, and
  * this covers a poorly synced one.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GATEWAY_GRACE_MS } from '../../src/server/heim-assumptions';
+import { GATEWAY_GRACE_MS, LOST_ANSWER_GRACE_MS } from '../../src/server/heim-assumptions';
 import { createTestBackend, type TestBackend, type TestBackendOptions } from '../support/backend';
 import { cancelRequest, freshKey, json } from './helpers';
 
@@ -39,6 +39,26 @@ describe('a lost answer is never re-posted', () => {
     expect((await send(cancelRequest('apt_alice_3d', { body: { reasonCode: 'no_longer_required' } }))).status).toBe(202);
     expect(posts()).toHaveLength(1);
     expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+  });
+
+  it('ends as not cancelled a day later when Heim still shows nothing, so the patient is not barred for good', async () => {
+    let offsetMs = 0;
+    await start({ heim: { timeoutMs: 100 }, now: () => Date.now() + offsetMs });
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 400, status: 500, times: 1 });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    offsetMs = LOST_ANSWER_GRACE_MS - 60_000;
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    expect(posts()).toHaveLength(1);
+
+    offsetMs = LOST_ANSWER_GRACE_MS + 60_000;
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+    const again = await send(cancelRequest('apt_alice_3d'));
+    expect(again.status).toBe(200);
+    expect(posts()).toHaveLength(2);
+    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
   });
 
   it('settles as cancelled when the lost POST lands late, and the same key is then told 200', async () => {
