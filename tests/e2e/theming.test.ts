@@ -69,6 +69,16 @@ describe('dark mode', () => {
     const dialog = await colours('dialog[open]');
     expect(luminance(dialog.background)).toBeGreaterThan(0.9);
   });
+
+  it('stays light under a dark system when the page opts out (a portal with no dark mode of its own)', async () => {
+    page = await e2e.openPage({ colorScheme: 'dark', viewport: { width: 1024, height: 800 } });
+    await signInAsAlice(page, demo);
+    await page.evaluate("document.documentElement.setAttribute('data-hc-color-scheme', 'light')");
+    await openDialogFor(page, 'Wound dressing');
+    const dialog = await colours('dialog[open]');
+    expect(luminance(dialog.background)).toBeGreaterThan(0.9);
+    expect(luminance(dialog.text)).toBeLessThan(0.05);
+  });
 });
 
 describe('custom properties', () => {
