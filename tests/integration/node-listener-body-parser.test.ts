@@ -105,14 +105,17 @@ async function expectBodyReadByParser(portal: Portal, response: Response, route:
   expect(posts()).toEqual([]);
 }
 
+/** The mistake itself: Express with express.json() in front of the proxy. */
+function expressJsonFirst(handler: Parameters<typeof toNodeListener>[0]) {
+  const app = express();
+  app.use(express.json());
+  app.all('/api/{*rest}', toNodeListener(handler));
+  return app;
+}
+
 describe('toNodeListener behind a body parser', () => {
   it('answers a cancel 500 internal_error naming express.json() and the fix, not "the body is empty", when express.json() runs first', async () => {
-    const portal = await startPortal((handler) => {
-      const app = express();
-      app.use(express.json());
-      app.all('/api/{*rest}', toNodeListener(handler));
-      return app;
-    });
+    const portal = await startPortal(expressJsonFirst);
     try {
       // Reads carry no body, so they work; only what the parser touched fails.
       const read = await fetch(`${portal.origin}/api/appointments/apt_alice_3d`, { headers: { authorization: `Bearer ${token}` } });
@@ -127,12 +130,7 @@ describe('toNodeListener behind a body parser', () => {
   });
 
   it('answers a webhook the same way (its signature is over the raw body, which is gone)', async () => {
-    const portal = await startPortal((handler) => {
-      const app = express();
-      app.use(express.json());
-      app.all('/api/{*rest}', toNodeListener(handler));
-      return app;
-    });
+    const portal = await startPortal(expressJsonFirst);
     try {
       const response = await fetch(`${portal.origin}/api/webhooks/heim`, {
         method: 'POST',

@@ -1,5 +1,5 @@
 /** Request builders for proxy tests: a well-formed request unless a test says otherwise. */
-import { TEST_PORTAL_ORIGIN } from '../support/backend';
+import { createTestBackend, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
 
 export const FIXED_NOW = Date.parse('2026-11-24T09:00:00.000Z');
 
@@ -33,4 +33,23 @@ export function cancelRequest(appointmentId: string, init: CancelInit = {}): Req
 
 export async function json(response: Response): Promise<any> {
   return JSON.parse(await response.text());
+}
+
+/** A proxy and simulator with Alice signed in: `send` adds her session to any request. */
+export async function startAsAlice(
+  options: TestBackendOptions = {},
+): Promise<{ backend: TestBackend; send: (request: Request) => Promise<Response> }> {
+  const backend = await createTestBackend(options);
+  const token = await backend.tokenFor('p_demo_alice');
+  const send = (request: Request) => {
+    const headers = new Headers(request.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return backend.handler(new Request(request, { headers }));
+  };
+  return { backend, send };
+}
+
+/** A GET of one of the proxy's appointment routes (`''` or `/cancellation`), as JSON. */
+export function readAppointment(send: (request: Request) => Promise<Response>, id: string, path = ''): Promise<any> {
+  return send(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/${id}${path}`)).then(json);
 }

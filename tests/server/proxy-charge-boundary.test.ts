@@ -5,29 +5,22 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEIM_CLOCK_SLACK_MS } from '../../src/server/heim-assumptions';
-import { createTestBackend, type TestBackend, type TestBackendOptions } from '../support/backend';
-import { FIXED_NOW, cancelRequest, freshKey, json } from './helpers';
+import type { TestBackend, TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
 
 const HOUR = 3_600_000;
 /** The proxy's default wait for Heim (options.ts). */
 const TIMEOUT_MS = 8_000;
 
 let backend: TestBackend;
-let token: string;
+let send: (request: Request) => Promise<Response>;
 
 async function start(options: TestBackendOptions = {}): Promise<void> {
-  backend = await createTestBackend(options);
-  token = await backend.tokenFor('p_demo_alice');
+  ({ backend, send } = await startAsAlice(options));
 }
 afterEach(() => backend.close());
 
-const send = (request: Request) => {
-  const headers = new Headers(request.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  return backend.handler(new Request(request, { headers }));
-};
-const read = async (id: string, path = '') =>
-  json(await backend.handler(new Request(`http://portal.test/api/appointments/${id}${path}`, { headers: { authorization: `Bearer ${token}` } })));
+const read = (id: string, path = '') => readAppointment(send, id, path);
 const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
 
 /** Alice's visit with its ETA at `etaMs`, otherwise like her seeded one. */

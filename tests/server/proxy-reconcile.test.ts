@@ -1,24 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GATEWAY_GRACE_MS, LOST_ANSWER_GRACE_MS } from '../../src/server/heim-assumptions';
-import { createTestBackend, type TestBackend, type TestBackendOptions } from '../support/backend';
-import { cancelRequest, freshKey, json } from './helpers';
+import type { TestBackend, TestBackendOptions } from '../support/backend';
+import { cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
 
 let backend: TestBackend;
-let token: string;
+let send: (request: Request) => Promise<Response>;
 
 async function start(options: TestBackendOptions = {}): Promise<void> {
-  backend = await createTestBackend(options);
-  token = await backend.tokenFor('p_demo_alice');
+  ({ backend, send } = await startAsAlice(options));
 }
 afterEach(() => backend.close());
 
-const send = (request: Request) => {
-  const headers = new Headers(request.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  return backend.handler(new Request(request, { headers }));
-};
-const status = async (id: string) =>
-  json(await backend.handler(new Request(`http://portal.test/api/appointments/${id}/cancellation`, { headers: { authorization: `Bearer ${token}` } })));
+const status = (id: string) => readAppointment(send, id, '/cancellation');
 const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
 
 describe('a lost answer is never re-posted', () => {
@@ -201,6 +194,7 @@ describe('robustness', () => {
 
   it('reads the session cookie when Authorization carries another scheme (HTTP Basic in front of staging)', async () => {
     await start();
+    const token = await backend.tokenFor('p_demo_alice');
     const response = await backend.handler(
       new Request('http://portal.test/api/appointments/apt_alice_3d', {
         headers: { authorization: 'Basic c3RhZ2luZzpzdGFnaW5n', cookie: `portal_session=${token}` },
