@@ -14,8 +14,8 @@ import {
   CANCELLED_STATUS,
   COMPLETED_STATUS,
   GATEWAY_GRACE_MS,
-  LOST_ANSWER_GRACE_MS,
   HEIM_CLOCK_SLACK_MS,
+  LOST_ANSWER_GRACE_MS,
   type HeimCancellation,
 } from './heim-assumptions';
 import type { HeimClient, HeimCancelBody } from './heim-client';
@@ -182,7 +182,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         if (reread?.kind === 'ok' && settleAsNotCancelled(appointmentId, entry, outcome.kind, reread.value.status)) {
           return { cancellation: null, status: 'not_cancelled' };
         }
-        // A lost answer stays unknown until Heim shows the cancellation, or for a day (LOST_ANSWER_GRACE_MS): we never post again to find out.
+        // A lost answer stays unknown until Heim shows the cancellation, or for a day
+        // (LOST_ANSWER_GRACE_MS): we never post again to find out.
         return { cancellation: null, status: 'pending_confirmation' };
       }
       return { cancellation: null, status: appointment.status === CANCELLED_STATUS ? 'cancelled' : 'not_cancelled' };

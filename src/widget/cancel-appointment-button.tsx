@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import {
-  triggerMessage,
   latestCallback,
+  triggerMessage,
   useCancelAppointmentScope,
   type CancelAppointmentConfig,
   type CancelledResult,

@@ -24,7 +24,7 @@ export interface ChargeStatusProps {
   readonly messages: CancelAppointmentMessages;
   /** Also names its parts: `{id}-title` and `{id}-text` are the warning the acknowledgement is read with. */
   readonly id?: string;
-  /** The state was raised by a refusal whose own alert says so: its change is not spoken again. */
+  /** A change of state now is told by a refusal's alert (or a cancel is out): it is not spoken again. */
   readonly quiet?: boolean;
 }
 
