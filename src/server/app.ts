@@ -104,15 +104,16 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
   app.notFound(() => errorResponse('not_found', { message: 'No such endpoint.' }));
   app.onError((error, c) => {
     if (error instanceof ProxyError) {
+      const { status } = ERROR_CODES[error.code];
       // Every refusal is a line for operations (a run of csrf_rejected after a deploy behind a TLS
       // terminator, of unauthenticated after a session change, of upstream_error in an outage):
       // its code, method and route pattern only, never the URL, a header or a body.
       log({
         // A 500 is the portal's set-up or ours, never the patient's request: an error to act on.
-        level: ERROR_CODES[error.code].status === 500 ? 'error' : 'info',
+        level: status === 500 ? 'error' : 'info',
         event: 'proxy.refused',
         code: error.code,
-        status: ERROR_CODES[error.code].status,
+        status,
         method: c.req.method,
         route: c.req.routePath,
         ...(error.logReason === undefined ? {} : { reason: error.logReason }),

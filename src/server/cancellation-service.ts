@@ -23,7 +23,7 @@ import { IdempotencyStore, requestFingerprint, type StoredAnswer } from './idemp
 import { KeyedMutex } from './keyed-mutex';
 import type { Logger } from './logger';
 import type { ResolvedOptions } from './options';
-import type { ErrorDetails } from './responses';
+import { errorBody, type ErrorDetails } from './responses';
 import { etaMs, toAppointmentView, toCancellationView } from './views';
 
 export interface CancelCommand {
@@ -63,8 +63,7 @@ function answer(status: number, body: unknown): StoredAnswer {
 }
 
 function errorAnswer(code: ErrorCode, details: Omit<ErrorDetails, 'headers'> = {}): StoredAnswer {
-  const { message, ...extra } = details;
-  return answer(ERROR_CODES[code].status, { error: { code, message: message ?? ERROR_CODES[code].message, ...extra } });
+  return answer(ERROR_CODES[code].status, errorBody(code, details));
 }
 
 function isFinal(stored: StoredAnswer): boolean {
