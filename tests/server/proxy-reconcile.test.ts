@@ -13,6 +13,26 @@ afterEach(() => backend.close());
 
 const status = (id: string) => readAppointment(send, id, '/cancellation');
 const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * After one POST on apt_alice_3d whose outcome is unknown: a minute before `graceMs` the attempt is
+ * still pending and a new click posts nothing; `afterMs` past it, reads that agree end it as not
+ * cancelled, and the patient's next click is a second POST that cancels. `setClock` moves the
+ * proxy's (and the simulator's) clock that far past the first POST.
+ */
+async function expectPendingThroughGrace(graceMs: number, setClock: (ms: number) => void, afterMs: number): Promise<void> {
+  setClock(graceMs - 60_000);
+  expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
+  expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+  expect(posts()).toHaveLength(1);
+
+  setClock(graceMs + afterMs);
+  expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+  expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(200);
+  expect(posts()).toHaveLength(2);
+  expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+}
 
 describe('a lost answer is never re-posted', () => {
   it('stays pending, whatever key or time, until Heim shows the cancellation', async () => {
@@ -25,7 +45,7 @@ describe('a lost answer is never re-posted', () => {
     expect(first.status).toBe(202);
     expect(await json(first)).toEqual({ status: 'pending_confirmation' });
 
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     offsetMs = 2 * 3_600_000; // hours later, Heim still shows nothing: still unknown, never re-posted
     expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
     expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
@@ -39,19 +59,9 @@ describe('a lost answer is never re-posted', () => {
     await start({ heim: { timeoutMs: 100 }, now: () => Date.now() + offsetMs });
     backend.simulator.setFault({ route: 'cancel', latencyMs: 400, status: 500, times: 1 });
     expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
 
-    offsetMs = LOST_ANSWER_GRACE_MS - 60_000;
-    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
-    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
-    expect(posts()).toHaveLength(1);
-
-    offsetMs = LOST_ANSWER_GRACE_MS + 60_000;
-    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
-    const again = await send(cancelRequest('apt_alice_3d'));
-    expect(again.status).toBe(200);
-    expect(posts()).toHaveLength(2);
-    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+    await expectPendingThroughGrace(LOST_ANSWER_GRACE_MS, (ms) => (offsetMs = ms), 60_000);
   });
 
   it('settles as cancelled when the lost POST lands late, and the same key is then told 200', async () => {
@@ -70,8 +80,6 @@ describe('a lost answer is never re-posted', () => {
     expect(posts()).toHaveLength(1);
   });
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("a gateway's 502/503/504 is not Heim's answer", () => {
   it('504 while Heim carries on: pending, never posted again, then cancelled, and the same key is told 200', async () => {
@@ -95,16 +103,7 @@ describe("a gateway's 502/503/504 is not Heim's answer", () => {
     backend.simulator.setFault({ route: 'cancel', status: 503, headers: { 'retry-after': '30' }, times: 1 });
     expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
 
-    laterMs = GATEWAY_GRACE_MS - 60_000;
-    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
-    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
-    expect(posts()).toHaveLength(1);
-
-    laterMs = GATEWAY_GRACE_MS + 1_000;
-    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
-    const again = await send(cancelRequest('apt_alice_3d'));
-    expect(again.status).toBe(200);
-    expect(posts()).toHaveLength(2);
+    await expectPendingThroughGrace(GATEWAY_GRACE_MS, (ms) => (laterMs = ms), 1_000);
   });
 });
 
