@@ -43,7 +43,9 @@ function answerFor(nodeCode: string | undefined): ClientErrorAnswer {
 }
 
 function rawResponse({ status, code, message }: ClientErrorAnswer): string {
-  const body = JSON.stringify(errorBody(code, { message }));
+  // The request as a whole is refused, not a field of its body: the one issue says so.
+  const issues = code === 'invalid_request' ? { issues: [{ path: '(request)', message }] } : {};
+  const body = JSON.stringify(errorBody(code, { message, ...issues }));
   // Connection: close, since what follows on this connection cannot be framed.
   const headers = { ...BASE_HEADERS, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);

@@ -26,10 +26,16 @@ export interface ErrorDetails {
   headers?: Record<string, string>;
 }
 
-/** The contract's error envelope, `{ error: { code, message, … } }`. */
+/**
+ * The contract's error envelope, `{ error: { code, message, … } }`. An `invalid_request` always
+ * carries `issues` (bff-api.md shows it with them): a refusal of the body as a whole (not JSON,
+ * empty, not UTF-8) is one issue at the path `(body)`, as zod's whole-object issues are named.
+ */
 export function errorBody(code: ErrorCode, details: Omit<ErrorDetails, 'headers'> = {}): { error: Record<string, unknown> } {
-  const { message, ...extra } = details;
-  return { error: { code, message: message ?? ERROR_CODES[code].message, ...extra } };
+  const { message: given, ...extra } = details;
+  const message = given ?? ERROR_CODES[code].message;
+  const issues = code === 'invalid_request' && extra.issues === undefined ? { issues: [{ path: '(body)', message }] } : {};
+  return { error: { code, message, ...extra, ...issues } };
 }
 
 export function errorResponse(code: ErrorCode, details: ErrorDetails = {}): Response {

@@ -10,7 +10,6 @@
  * duplicate id (204, nothing done) → re-read Heim (204, or 502 so the sender retries).
  */
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { assertJsonContentType } from './csrf';
 import type { Logger } from './logger';
 import { assertDeclaredLengthWithin, readBodyText } from './read-body';
 import { ProxyError, errorResponse, jsonResponse } from './responses';
@@ -150,7 +149,8 @@ export function createHeimWebhookHandler(deps: HeimWebhookDeps): (request: Reque
   }
 
   return async (request) => {
-    assertJsonContentType(request);
+    // No Content-Type check: the signature over the raw body is the credential, and a sender that
+    // posts a string without naming its type (fetch then says text/plain) is still Heim if it signed.
     assertDeclaredLengthWithin(request);
     const headers = signatureHeaders(request);
     const raw = await readBodyText(request);

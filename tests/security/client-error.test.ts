@@ -54,11 +54,13 @@ function expectEnvelope(answer: RawAnswer, status: number, message: RegExp): voi
   expect(answer.headers['x-content-type-options'], context).toBe('nosniff');
   expect(answer.headers.connection, context).toBe('close');
   expect(Number(answer.headers['content-length']), context).toBe(Buffer.byteLength(answer.body));
-  const body = JSON.parse(answer.body) as { error: { code: string; message: string } };
+  const body = JSON.parse(answer.body) as { error: { code: string; message: string; issues: unknown } };
   expect(Object.keys(body), context).toEqual(['error']);
-  expect(Object.keys(body.error), context).toEqual(['code', 'message']);
+  expect(Object.keys(body.error), context).toEqual(['code', 'message', 'issues']);
   expect(body.error.code, context).toBe('invalid_request');
   expect(body.error.message, context).toMatch(message);
+  // The contract's invalid_request carries issues; here the request as a whole is the one.
+  expect(body.error.issues, context).toEqual([{ path: '(request)', message: body.error.message }]);
   expectNoLeak(answer.body, context);
 }
 

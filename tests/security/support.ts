@@ -144,6 +144,11 @@ export async function expectRefusal(
     for (const key of Object.keys(body.error)) {
       expect(['code', 'message', 'issues', 'cancellation', 'charge'], context).toContain(key);
     }
+    if (expected.code === 'invalid_request') {
+      // bff-api.md's 400 is `{ error: { code: "invalid_request", issues: [...] } }`, whatever was wrong.
+      const issues = body.error.issues as unknown[];
+      expect(issues, context).toEqual(expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]));
+    }
   }
   expectNoLeak(text, context);
   // A refusal is short: it never reflects the request back (a 10 KB id, 1500 unknown keys...).
