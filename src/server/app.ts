@@ -67,10 +67,15 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
     const { patientId } = await authenticate(request);
     assertJsonContentType(request);
     const idempotencyKey = readIdempotencyKey(request);
-    const decision = limiter.hit(patientId);
-    if (!decision.allowed) {
-      log({ level: 'warn', event: 'cancel.rate_limited', appointmentId });
-      return errorResponse('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
+    // A retry with a key whose request is answered or still running (a lost connection, a double
+    // tap) gets that answer and never reaches Heim: it is not a new attempt, so it is not counted.
+    // Anything else is counted before its body is read, so a limited sender costs us no reading.
+    if (!service.isAnsweredRetry(patientId, idempotencyKey)) {
+      const decision = limiter.hit(patientId);
+      if (!decision.allowed) {
+        log({ level: 'warn', event: 'cancel.rate_limited', appointmentId });
+        return errorResponse('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
+      }
     }
     const body = parseCancelBody(await readJsonBody(request), resolved.noteMaxLength);
     const result = await service.cancel({ patientId, appointmentId, idempotencyKey, body });

@@ -6,7 +6,7 @@
 import { computeCharge, requiresChargeAcknowledgement, type Charge } from '../core/charge';
 import { composePatientNote } from '../core/note';
 import { causingEntityFor, reasonsAvailableNow } from '../core/reasons';
-import type { AppointmentResponse, CancelRequestBody, CancellationStatusResponse } from '../core/schemas';
+import type { AppointmentResponse, CancelRequestBody, CancellationStatusResponse, CancellationView } from '../core/schemas';
 import { ERROR_CODES, type ErrorCode } from '../core/errors';
 import { assertOwnsAppointment } from './appointment-access';
 import {
@@ -19,7 +19,7 @@ import {
   type HeimCancellation,
 } from './heim-assumptions';
 import type { HeimClient, HeimCancelBody } from './heim-client';
-import { IdempotencyStore, requestFingerprint, type StoredAnswer } from './idempotency-store';
+import { IdempotencyStore, requestFingerprint, type IdempotencyRecord, type StoredAnswer } from './idempotency-store';
 import { KeyedMutex } from './keyed-mutex';
 import type { Logger } from './logger';
 import type { ResolvedOptions } from './options';
@@ -43,8 +43,8 @@ interface PendingCancel {
   acknowledgedCharge: boolean;
   /**
    * From when reads that agree nothing was cancelled may end the attempt as not cancelled. At once
-   * when Heim itself answered an error (500, 429): that request is over at Heim. After
-   * GATEWAY_GRACE_MS when a gateway answered 502/503/504 for it: Heim may still be carrying it out.
+   * when Heim answered an error (500, 503, 429): that request is over at Heim. After
+   * GATEWAY_GRACE_MS when a gateway answered 502/504 for it: Heim may still be carrying it out.
    * After LOST_ANSWER_GRACE_MS (a day) when the answer was lost (timeout, reset, unreadable 2xx):
    * until then only Heim showing the cancellation, or the visit reading completed, ends it.
    */
@@ -68,8 +68,19 @@ function errorAnswer(code: ErrorCode, details: Omit<ErrorDetails, 'headers'> = {
 
 function isFinal(stored: StoredAnswer): boolean {
   if (stored.status === 200) return true;
-  const code = (stored.body as { error?: { code?: string } }).error?.code;
-  return code !== undefined && FINAL_ERROR_CODES.has(code);
+  const error = (stored.body as { error?: { code?: string; cancellation?: unknown } }).error;
+  // An `already_cancelled` that could not include the cancellation (Heim's read failed) is not
+  // kept: the contract's 409 carries it, so a retry with the key reads it again.
+  if (error?.code === 'already_cancelled' && error.cancellation === undefined) return false;
+  return error?.code !== undefined && FINAL_ERROR_CODES.has(error.code);
+}
+
+/** A kept answer with the cancellation as Heim now holds it (amended by Heim Operations, say). */
+function withCancellation(stored: StoredAnswer, view: CancellationView): StoredAnswer {
+  const body = stored.body as { cancellation?: unknown; error?: { cancellation?: unknown } };
+  if (body.cancellation !== undefined) return answer(stored.status, { ...body, cancellation: view });
+  if (body.error?.cancellation !== undefined) return answer(stored.status, { ...body, error: { ...body.error, cancellation: view } });
+  return stored;
 }
 
 export function createCancellationService(deps: { heim: HeimClient; options: ResolvedOptions; log: Logger }) {
@@ -123,7 +134,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     if (appointment.status === CANCELLED_STATUS) {
       const outcome = await heim.getCancellation(appointmentId);
       // The status alone tells the widget it is cancelled; the details are a courtesy.
-      if (outcome.kind === 'ok') cancellation = toCancellationView(outcome.value);
+      if (outcome.kind === 'ok') cancellation = sawCancellation(appointmentId, outcome.value);
     }
     const now = options.now();
     const eta = etaMs(appointment);
@@ -141,6 +152,19 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         : [],
       serverNow: new Date(now).toISOString(),
     };
+  }
+
+  /**
+   * Heim showed this appointment's cancellation: the answers kept for its keys carry it as Heim now
+   * holds it, so a retry after an amendment by Heim Operations is told what the reads say
+   * (bff-api.md: on a webhook "the proxy refreshes what it holds for that appointment").
+   */
+  function sawCancellation(appointmentId: string, cancellation: HeimCancellation): CancellationView {
+    const view = toCancellationView(cancellation);
+    for (const record of store.forAppointment(appointmentId)) {
+      if (record.final) record.final = withCancellation(record.final, view);
+    }
+    return view;
   }
 
   /** Ends a pending attempt, unless another request has already replaced it with a newer one. */
@@ -173,7 +197,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       const outcome = await heim.getCancellation(appointmentId);
       if (outcome.kind === 'ok') {
         if (entry) settlePending(appointmentId, entry, outcome.value);
-        return { cancellation: toCancellationView(outcome.value), status: 'cancelled' };
+        return { cancellation: sawCancellation(appointmentId, outcome.value), status: 'cancelled' };
       }
       if (entry) {
         // The appointment read before the lock may be stale: the second witness is read afresh.
@@ -189,7 +213,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     });
   }
 
-  async function execute(command: CancelCommand, scope: string): Promise<StoredAnswer> {
+  async function execute(command: CancelCommand, scope: string, record: IdempotencyRecord): Promise<StoredAnswer> {
     const { appointmentId, body } = command;
     const appointment = await assertOwnsAppointment(heim, appointmentId, command.patientId);
     const entry = pending.get(appointmentId);
@@ -199,7 +223,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       if (existing.kind === 'ok') {
         const settled = entry ? settlePending(appointmentId, entry, existing.value) : null;
         if (settled && entry?.scope === scope) return settled;
-        return errorAnswer('already_cancelled', { cancellation: toCancellationView(existing.value) });
+        return errorAnswer('already_cancelled', { cancellation: sawCancellation(appointmentId, existing.value) });
       }
       if (!(entry && settleAsNotCancelled(appointmentId, entry, existing.kind, appointment.status))) {
         // An earlier POST's answer was lost: it may still land, so this appointment is never posted again.
@@ -240,6 +264,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       reasonCode: body.reasonCode,
     };
     const started = options.now();
+    // From here the key is bound to this request, whatever comes back: Heim may have acted on it.
+    record.sent = true;
     const outcome = await heim.cancel(appointmentId, upstreamBody);
     log({
       level: outcome.kind === 'ok' ? 'info' : 'warn',
@@ -292,19 +318,32 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     return answer(202, { status: 'pending_confirmation' });
   }
 
+  const scopeOf = (patientId: string, idempotencyKey: string) => `${patientId}\u0000${idempotencyKey}`;
+
+  /**
+   * Whether this key's request already has its final answer or is still running: a retry with it is
+   * answered from that (or told the key is bound to another request) and never reaches Heim. The
+   * route asks before counting an attempt against the rate limit: retrying is not attempting.
+   */
+  function isAnsweredRetry(patientId: string, idempotencyKey: string): boolean {
+    const record = store.get(scopeOf(patientId, idempotencyKey));
+    return record !== undefined && (record.final !== null || record.inFlight !== null);
+  }
+
   async function cancel(command: CancelCommand): Promise<StoredAnswer> {
-    const scope = `${command.patientId}\u0000${command.idempotencyKey}`;
+    const scope = scopeOf(command.patientId, command.idempotencyKey);
     const fingerprint = requestFingerprint(command.appointmentId, command.body);
     const record = store.get(scope) ?? store.create(scope, command.appointmentId, fingerprint);
     if (record.fingerprint !== fingerprint) return errorAnswer('idempotency_key_reused');
     if (record.final) return record.final;
     if (record.inFlight) return record.inFlight;
 
-    const run = locks.runExclusive(command.appointmentId, () => execute(command, scope));
+    const run = locks.runExclusive(command.appointmentId, () => execute(command, scope, record));
     record.inFlight = run;
     try {
       const result = await run;
-      if (isFinal(result)) record.final = result;
+      if (!record.sent) store.release(scope, record);
+      else if (isFinal(result)) record.final = result;
       return result;
     } finally {
       record.inFlight = null;
@@ -328,6 +367,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         return 'not_cancelled';
       }
       if (outcome.kind !== 'ok') return 'unavailable';
+      sawCancellation(appointmentId, outcome.value);
       const entry = pending.get(appointmentId);
       if (!entry) return 'cancelled';
       settlePending(appointmentId, entry, outcome.value);
@@ -357,7 +397,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     (timer as { unref?: () => void }).unref?.();
   }
 
-  return { getAppointment, getCancellationStatus, cancel, refresh };
+  return { getAppointment, getCancellationStatus, isAnsweredRetry, cancel, refresh };
 }
 
 export type CancellationService = ReturnType<typeof createCancellationService>;

@@ -59,9 +59,13 @@ const deliveredOnce = (delivery: WebhookDelivery | undefined) => {
 describe('a verified appointment.cancelled', () => {
   it('arrives from the simulator on cancel and on each amendment, each re-read from Heim', async () => {
     await start();
-    expect((await send(cancelRequest('apt_alice_3d', { body: { reasonCode: 'patient_unwell', note: NOTE } }))).status).toBe(200);
+    const key = freshKey();
+    const retry = () => send(cancelRequest('apt_alice_3d', { key, body: { reasonCode: 'patient_unwell', note: NOTE } }));
+    expect((await retry()).status).toBe(200);
     backend.simulator.amendCancellation('apt_alice_3d', { causingEntity: 'platform' });
     await backend.simulator.flushWebhooks();
+    // "The proxy refreshes what it holds": a retry with the first key now gets the amended cancellation.
+    expect((await json(await retry())).cancellation.causingEntity).toBe('platform');
 
     const deliveries = backend.simulator.webhookDeliveries;
     expect(deliveries.map((d) => d.event.type)).toEqual(['appointment.cancelled', 'appointment.cancelled']);
