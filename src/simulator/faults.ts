@@ -49,6 +49,9 @@ export interface Fault {
    * `refused`, the connection is refused (nothing reached Heim, so it never commits, even with
    * `commit`). Over a socket the simulator destroys it; in process, `transportFaultOf()` tells the
    * caller which network error to raise. The ledger records such a request with status 599.
+   * Over a socket a connection already accepted cannot be refused, so there a client sees `refused`
+   * as a reset (a proxy takes it as a lost answer, not as "Heim is down"): to see a real refusal
+   * over HTTP, close the simulator; `refused` is exact only in process.
    */
   transport?: 'reset' | 'refused';
 }
