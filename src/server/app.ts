@@ -5,22 +5,30 @@
 import { Hono, type Context } from 'hono';
 import { ERROR_CODES } from '../core/errors';
 import { isAppointmentId } from '../core/ids';
+import type { IncomingMessage } from 'node:http';
 import { createCancellationService } from './cancellation-service';
 import { assertJsonContentType, assertSameSiteWrite } from './csrf';
 import { createHeimClient } from './heim-client';
 import { consoleJsonLogger, redactingLogger } from './logger';
 import { resolveOptions, type CancelHandlerOptions } from './options';
 import { parseCancelBody, readIdempotencyKey } from './parse-cancel-request';
+import { callPortalAuthenticate, type AuthenticateContext, type CancelHandlerContext } from './portal-authenticate';
 import { FixedWindowRateLimiter } from './rate-limit';
 import { assertDeclaredLengthWithin, readJsonBody } from './read-body';
 import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
 import { createSessionVerifier, importSessionKey, type PatientIdentity } from './session';
+import { answerUnhandledError } from './unhandled-error';
 import { createHeimWebhookHandler } from './webhooks';
 
-export type CancelHandler = (request: Request) => Promise<Response>;
+/**
+ * `(request) => Promise<Response>` for any host. The package's Node adapters (`toNodeListener`,
+ * `startProxyServer`) also pass `{ nodeRequest }`, which reaches `authenticate`.
+ */
+export type CancelHandler = (request: Request, context?: CancelHandlerContext) => Promise<Response>;
 
-export function createCancelHandler(options: CancelHandlerOptions): CancelHandler {
-  const resolved = resolveOptions(options);
+export function createCancelHandler<NodeRequest extends IncomingMessage = IncomingMessage>(options: CancelHandlerOptions<NodeRequest>): CancelHandler {
+  // The type argument only types what authenticate receives; at run time it is Node's request.
+  const resolved = resolveOptions(options as CancelHandlerOptions);
   const log = redactingLogger(resolved.logger ?? consoleJsonLogger, [
     resolved.heim.apiKey,
     resolved.sessionSecret ?? '',
@@ -31,8 +39,14 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
   const verifySession = resolved.sessionSecret === undefined ? undefined : createSessionVerifier(importSessionKey(resolved.sessionSecret));
 
+  // The routes authenticate from the Request alone; what the host passed with it is found here.
+  const contexts = new WeakMap<Request, AuthenticateContext>();
+
   async function authenticate(request: Request): Promise<PatientIdentity> {
-    const identity = resolved.authenticate ? await resolved.authenticate(request) : await verifySession!(request);
+    const context = contexts.get(request) ?? { nodeRequest: undefined };
+    const identity = resolved.authenticate
+      ? await callPortalAuthenticate(resolved.authenticate, request, context)
+      : await verifySession!(request);
     if (!identity) throw new ProxyError('unauthenticated');
     return identity;
   }
@@ -125,11 +139,13 @@ export function createCancelHandler(options: CancelHandlerOptions): CancelHandle
       });
       return error.toResponse();
     }
-    // Its name and route, not its message: a portal's authenticate can throw text holding its own
-    // secrets (a database URL with a password, a token), which no redaction list of ours knows.
-    log({ level: 'error', event: 'proxy.unhandled_error', errorName: error.name, route: c.req.routePath });
-    return errorResponse('internal_error');
+    return answerUnhandledError(error, { method: c.req.method, route: c.req.routePath }, log);
   });
 
-  return async (request) => withBaseHeaders(await app.fetch(request));
+  return async (request, context) => {
+    // Only nodeRequest is read from what a host passes (Bun and Deno pass objects of their own).
+    const nodeRequest = typeof context === 'object' && context !== null ? context.nodeRequest : undefined;
+    contexts.set(request, { nodeRequest });
+    return withBaseHeaders(await app.fetch(request));
+  };
 }

@@ -13,7 +13,8 @@ export {
   createSessionVerifier,
   sessionKey,
 } from './session';
-export type { Authenticate, PatientIdentity, CreatePatientSessionOptions, SessionVerifier } from './session';
+export type { PatientIdentity, CreatePatientSessionOptions, SessionVerifier } from './session';
+export type { Authenticate, AuthenticateContext, CancelHandlerContext } from './portal-authenticate';
 export { consoleJsonLogger, silentLogger } from './logger';
 export type { Logger, LogEntry, LogLevel } from './logger';
 export { startProxyServer } from './serve';

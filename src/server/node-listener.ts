@@ -4,7 +4,7 @@
  * (it streams the body, so the proxy's 16 KiB limit still holds), not a hand-written copy.
  */
 import { getRequestListener } from '@hono/node-server';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { CancelHandler } from './app';
 import { bodyReadBeforeProxy, withBodyReadByParser } from './body-read-by-parser';
 
@@ -14,11 +14,16 @@ export type NodeRequestListener = (request: IncomingMessage, response: ServerRes
  * Returns a `(req, res)` listener for `handler`. Mount it without a body parser in front (the
  * proxy reads the raw body itself; mounted behind one, a request with a body is answered 500
  * `internal_error` saying so) and where the full path still reaches it: Express's `app.all` keeps
- * `req.url` whole, whereas `app.use('/api', …)` would strip the prefix.
+ * `req.url` whole, whereas `app.use('/api', …)` would strip the prefix. The handler's
+ * `authenticate` receives Node's request as `nodeRequest`, with the portal's session on it.
  */
 export function toNodeListener(handler: CancelHandler): NodeRequestListener {
   const listener = getRequestListener(
-    (request, { incoming }) => handler(bodyReadBeforeProxy(incoming) ? withBodyReadByParser(request) : request),
+    (request, { incoming }) =>
+      handler(bodyReadBeforeProxy(incoming) ? withBodyReadByParser(request) : request, {
+        // An HTTP/2 request is not an IncomingMessage and carries no Express session.
+        ...(incoming instanceof IncomingMessage ? { nodeRequest: incoming } : {}),
+      }),
     // overrideGlobalObjects: false: never replace the host application's global Request/Response.
     { overrideGlobalObjects: false },
   );

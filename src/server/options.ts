@@ -2,6 +2,7 @@
  * The options of the embedded handler, validated once when it is created. The standalone bin
  * builds the same options from environment variables (config.ts), so both paths share one check.
  */
+import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { DEFAULT_CHARGE_WINDOW_HOURS } from '../core/charge';
 import { DEFAULT_NOTE_MAX_LENGTH } from '../core/note';
@@ -13,7 +14,7 @@ import {
 } from '../core/reasons';
 import { closestName } from './closest-name';
 import type { Logger } from './logger';
-import type { Authenticate } from './session';
+import type { Authenticate } from './portal-authenticate';
 import { webhookSecretSchema } from './webhook-assumptions';
 
 export interface HeimOptions {
@@ -27,12 +28,20 @@ export interface HeimOptions {
   fetch?: typeof fetch;
 }
 
-export interface CancelHandlerOptions {
+/**
+ * `NodeRequest` types the `nodeRequest` that `authenticate` receives under Node adapters:
+ * `createCancelHandler<express.Request>(…)` for Express's `req` with its session.
+ */
+export interface CancelHandlerOptions<NodeRequest extends IncomingMessage = IncomingMessage> {
   heim: HeimOptions;
   /** Signs and verifies patient sessions (HS256), at least 32 bytes. Required unless `authenticate` is given. */
   sessionSecret?: string;
-  /** Reuse the portal's own session: return the patient's Heim id, or null when signed out. */
-  authenticate?: Authenticate;
+  /**
+   * Reuse the portal's own session: return the patient's Heim id (`{ patientId: 'p_…' }`), or null
+   * when signed out. Its second argument holds Node's request (`{ nodeRequest }`) under
+   * `toNodeListener` and the bin's server, for a session kept there (`req.session`, `req.user`).
+   */
+  authenticate?: Authenticate<NodeRequest>;
   /**
    * Verifies Heim's webhooks (Standard Webhooks, `whsec_` + base64 of at least 24 bytes) on
    * `POST {basePath}/webhooks/heim`. Default unset: the route is off and answers 404 like any unknown path.

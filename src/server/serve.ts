@@ -1,8 +1,10 @@
 /** Serves a handler on Node over real HTTP (the bin, the demo and the tests use it). */
 import { serve } from '@hono/node-server';
+import { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from './client-error';
 import { consoleJsonLogger, type Logger } from './logger';
+import type { CancelHandlerContext } from './portal-authenticate';
 
 export interface RunningProxyServer {
   origin: string;
@@ -20,12 +22,15 @@ export interface ProxyServerOptions {
 }
 
 export function startProxyServer(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, context: CancelHandlerContext) => Promise<Response>,
   listen: { host: string; port: number },
   { logger = consoleJsonLogger }: ProxyServerOptions = {},
 ): Promise<RunningProxyServer> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: handler, hostname: listen.host, port: listen.port, overrideGlobalObjects: false }, (info: AddressInfo) => {
+    // The handler's authenticate gets Node's request, as under toNodeListener.
+    const fetch = (request: Request, { incoming }: { incoming: unknown }) =>
+      handler(request, incoming instanceof IncomingMessage ? { nodeRequest: incoming } : {});
+    const server = serve({ fetch, hostname: listen.host, port: listen.port, overrideGlobalObjects: false }, (info: AddressInfo) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       const connections = server as unknown as { closeAllConnections?: () => void; closeIdleConnections?: () => void };
       resolve({

@@ -14,9 +14,6 @@ export interface PatientIdentity {
   readonly patientId: string;
 }
 
-/** A portal's own authentication, when it does not use our session token. */
-export type Authenticate = (request: Request) => Promise<PatientIdentity | null> | PatientIdentity | null;
-
 export function sessionKey(secret: string): Uint8Array {
   return new TextEncoder().encode(secret);
 }
