@@ -18,6 +18,7 @@ import { assertDeclaredLengthWithin, readJsonBody } from './read-body';
 import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
 import { createSessionVerifier, importSessionKey, type PatientIdentity } from './session';
 import { answerUnhandledError } from './unhandled-error';
+import { logIfUnmounted } from './unmounted-path';
 import { createHeimWebhookHandler } from './webhooks';
 
 /**
@@ -120,7 +121,10 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
   app.all('/appointments/:appointmentId/cancellation', methodNotAllowed('GET, HEAD'));
   app.all('/appointments/:appointmentId/cancel', methodNotAllowed('POST'));
 
-  app.notFound(() => errorResponse('not_found', { message: 'No such endpoint.' }));
+  app.notFound((c) => {
+    logIfUnmounted(c.req.raw, resolved.basePath, log);
+    return errorResponse('not_found', { message: 'No such endpoint.' });
+  });
   app.onError((error, c) => {
     if (error instanceof ProxyError) {
       const { status } = ERROR_CODES[error.code];

@@ -3,7 +3,8 @@
  * with a session middleware in front (express-session is not installed here, so a tiny middleware
  * sets `req.session` as it would), through the bin's server (`startProxyServer`), and not at all
  * under a host that passes only a Web Request. Before, `authenticate(request)` saw the Web Request
- * alone and `req.session` was out of reach.
+ * alone and `req.session` was out of reach. Also: Express's `app.use('/api', …)` mis-mount is
+ * logged with its fix, the 404 unchanged.
  */
 import express from 'express';
 import { createServer, IncomingMessage, type Server } from 'node:http';
@@ -62,6 +63,30 @@ describe('authenticate under Express 5', () => {
       expect((await signedIn.json()).appointment.id).toBe('apt_alice_3d');
       const signedOut = await fetch(`${portal.origin}/api/appointments/apt_alice_3d`);
       expect(signedOut.status).toBe(401);
+    } finally {
+      await portal.close();
+    }
+  });
+
+  it("mounted with app.use('/api', …) (the prefix stripped): the contract's 404, and a warn line with the fix", async () => {
+    const logs: LogEntry[] = [];
+    const handler = createCancelHandler({
+      heim: { baseUrl: heim.baseUrl, apiKey: HEIM_KEY },
+      authenticate: () => ({ patientId: 'p_demo_alice' }),
+      logger: (entry) => logs.push(entry),
+    });
+    const app = express();
+    app.use('/api', toNodeListener(handler));
+    const portal = await listen(app);
+    const heimCallsBefore = heim.simulator.ledger.length;
+    try {
+      const response = await fetch(`${portal.origin}/api/appointments/apt_alice_3d`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'No such endpoint.' } });
+      expect(logs).toEqual([
+        expect.objectContaining({ level: 'warn', event: 'proxy.unmounted_path', route: '/appointments/:appointmentId', hint: expect.stringContaining("app.all('/api/{*rest}'") }),
+      ]);
+      expect(heim.simulator.ledger.length).toBe(heimCallsBefore);
     } finally {
       await portal.close();
     }
