@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The standalone proxy: configuration from environment variables only (config.ts), validated
- * before listening; a bad variable stops it with one line naming it and exit code 1.
+ * before listening; bad variables stop it with one line naming each of them and exit code 1.
  */
 import { createCancelHandler } from './app';
 import { ConfigError, loadConfigFromEnv } from './config';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     config = loadConfigFromEnv();
   } catch (error) {
     if (error instanceof ConfigError) {
+      // Every bad variable, on one line: the contract's "one-line, clear message".
       console.error(`heim-cancel-proxy: invalid configuration: ${error.message}`);
       process.exit(1);
     }
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   }
   const handler = createCancelHandler(config.options);
   const server = await startProxyServer(handler, { host: config.host, port: config.port });
-  console.log(`heim-cancel-proxy listening on ${server.origin}/api`);
+  // Only a URL that answers: the origin and `${origin}/api` are both 404, and a printed URL gets opened.
+  console.log(`heim-cancel-proxy listening on ${new URL(server.origin).host}; routes under /api (health check: ${server.origin}/api/healthz)`);
   const stop = (signal: NodeJS.Signals) => {
     // A second signal stops at once (the handler is registered once, so Node's default applies).
     console.log(`heim-cancel-proxy: ${signal}: finishing requests in progress (up to ${SHUTDOWN_GRACE_MS / 1000} s), then stopping`);

@@ -1,7 +1,7 @@
 /**
  * The one place that reads process.env (style.md). It turns the variables of bff-api.md into
- * handler options and refuses to start on anything wrong, with one line naming the variable and
- * never echoing a secret's value.
+ * handler options and refuses to start on anything wrong, with one line naming every bad variable
+ * and never echoing a secret's value.
  */
 import * as z from 'zod';
 import type { PatientReasonCode } from '../core/reasons';
@@ -15,13 +15,25 @@ import {
 } from './options';
 import { webhookSecretSchema } from './webhook-assumptions';
 
+/** One bad variable and what it must be (never its value, unless it is an origin). */
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly detail: string;
+}
+
+/**
+ * Every bad variable of one start-up, so a deploy is fixed in one round: one line, the problems
+ * joined with "; ". `variable` is the first one's name.
+ */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    detail: string,
-  ) {
-    super(`${variable} ${detail}`);
+  readonly variable: string;
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(problems: readonly [ConfigProblem, ...ConfigProblem[]]) {
+    super(problems.map(({ variable, detail }) => `${variable} ${detail}`).join('; '));
     this.name = 'ConfigError';
+    this.variable = problems[0].variable;
+    this.problems = problems;
   }
 }
 
@@ -44,7 +56,7 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
-// Order matters: the first bad variable is the one reported.
+// Reported in this order.
 const variables = {
   HEIM_API_URL: heimBaseUrlSchema,
   HEIM_API_KEY: heimApiKeySchema,
@@ -66,28 +78,42 @@ const variables = {
 
 type VariableName = keyof typeof variables;
 
-function read<N extends VariableName>(env: NodeJS.ProcessEnv, name: N): z.output<(typeof variables)[N]> {
+/** Problems found so far; `read` adds to it instead of stopping at the first. */
+type Problems = ConfigProblem[];
+
+function read<N extends VariableName>(env: NodeJS.ProcessEnv, name: N, problems: Problems): z.output<(typeof variables)[N]> | undefined {
   const raw = env[name];
   const result = variables[name].safeParse(raw === '' ? undefined : raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const detail = raw === undefined || raw === '' ? 'is required' : (issue?.message ?? 'is invalid');
-    throw new ConfigError(name, detail);
+  if (result.success) return result.data as z.output<(typeof variables)[N]>;
+  const issue = result.error.issues[0];
+  let detail = raw === undefined || raw === '' ? 'is required' : (issue?.message ?? 'is invalid');
+  // Which entry of the list: an origin is no secret, and "https://a.org/" is found at a glance.
+  const index = issue?.path[0];
+  if (name === 'ALLOWED_ORIGINS' && raw !== undefined && typeof index === 'number') {
+    detail = `entry ${JSON.stringify(commaList(raw)[index])} ${detail}`;
   }
-  return result.data as z.output<(typeof variables)[N]>;
+  problems.push({ variable: name, detail });
+  return undefined;
 }
 
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxyServerConfig {
-  const baseUrl = read(env, 'HEIM_API_URL');
-  const apiKey = read(env, 'HEIM_API_KEY');
-  const sessionSecret = read(env, 'PORTAL_SESSION_SECRET');
-  const webhookSecret = read(env, 'HEIM_WEBHOOK_SECRET');
-  const allowedOrigins = read(env, 'ALLOWED_ORIGINS');
-  const host = read(env, 'HOST');
-  const port = read(env, 'PORT');
-  const chargeWindowHours = read(env, 'CHARGE_WINDOW_HOURS');
-  const reasonCodes = read(env, 'PATIENT_REASON_CODES') as PatientReasonCode[] | undefined;
-  const timeoutMs = read(env, 'UPSTREAM_TIMEOUT_MS');
+  const problems: Problems = [];
+  const baseUrl = read(env, 'HEIM_API_URL', problems);
+  const apiKey = read(env, 'HEIM_API_KEY', problems);
+  const sessionSecret = read(env, 'PORTAL_SESSION_SECRET', problems);
+  const webhookSecret = read(env, 'HEIM_WEBHOOK_SECRET', problems);
+  const allowedOrigins = read(env, 'ALLOWED_ORIGINS', problems);
+  const host = read(env, 'HOST', problems);
+  const port = read(env, 'PORT', problems);
+  const chargeWindowHours = read(env, 'CHARGE_WINDOW_HOURS', problems);
+  const reasonCodes = read(env, 'PATIENT_REASON_CODES', problems) as PatientReasonCode[] | undefined;
+  const timeoutMs = read(env, 'UPSTREAM_TIMEOUT_MS', problems);
+  const [first, ...rest] = problems;
+  if (first !== undefined) throw new ConfigError([first, ...rest]);
+  // Every required variable parsed, since none was reported.
+  if (baseUrl === undefined || apiKey === undefined || sessionSecret === undefined || host === undefined || port === undefined) {
+    throw new Error('unreachable: a required variable was neither read nor reported');
+  }
 
   const options: CancelHandlerOptions = {
     heim: { baseUrl, apiKey, ...(timeoutMs === undefined ? {} : { timeoutMs }) },

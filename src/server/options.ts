@@ -103,13 +103,30 @@ export const reasonCodesSchema = z
   .array(z.enum(PATIENT_ELIGIBLE_REASON_CODES, { message: 'must list only patient-eligible reason codes' }))
   .min(1, 'must list at least one reason');
 
-export const originSchema = z.string().refine((value) => {
+const ORIGIN_EXAMPLE = 'must be an origin such as https://portal.example.org';
+
+/**
+ * What an origin-like value lacks, or undefined when it is an origin. Copied from the address bar,
+ * an origin often keeps its trailing slash or a path; the browser's `Origin` header never has
+ * either, so such an entry would refuse every POST as csrf_rejected.
+ */
+function originProblem(value: string): string | undefined {
+  let url: URL;
   try {
-    return new URL(value).origin === value;
+    url = new URL(value);
   } catch {
-    return false;
+    return ORIGIN_EXAMPLE;
   }
-}, 'must be an origin such as https://portal.example.org');
+  if (url.origin === value) return undefined;
+  if (url.origin === 'null') return ORIGIN_EXAMPLE;
+  if (`${url.origin}/` === value) return `${ORIGIN_EXAMPLE}: remove the trailing slash`;
+  return `${ORIGIN_EXAMPLE}: scheme, host and port only (remove the path, query or fragment)`;
+}
+
+export const originSchema = z.string().check((ctx) => {
+  const problem = originProblem(ctx.value);
+  if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+});
 
 /**
  * A function option, checked for being callable when the handler is made: a string or an object

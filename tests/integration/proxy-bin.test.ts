@@ -20,7 +20,7 @@ function startedAt(child: ReturnType<typeof spawn>, output: () => { stdout: stri
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start line: ${JSON.stringify(output())}`)), 20_000);
     child.stdout?.on('data', () => {
-      const match = /listening on (http:\/\/[^\s]+)\/api/.exec(output().stdout);
+      const match = /health check: (http:\/\/[^\s/]+)\/api\/healthz\)/.exec(output().stdout);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -59,6 +59,30 @@ describe('the standalone proxy (npm run proxy)', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(expected);
     expect(stderr).not.toContain('sk_live_wrongprefix');
+  });
+
+  it('names every bad variable of one start-up in its one line, and an ALLOWED_ORIGINS entry with a trailing slash', async () => {
+    const { child, output } = runBin({ ...GOOD_ENV, HEIM_API_KEY: 'sk_live_wrongprefix', PORT: 'eighty', ALLOWED_ORIGINS: 'https://portal.example.org/' });
+    const [code] = await once(child, 'exit');
+    const { stderr } = output();
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'heim-cancel-proxy: invalid configuration: HEIM_API_KEY must start with test_ or live_ followed by letters, digits, _ or -; ALLOWED_ORIGINS entry "https://portal.example.org/" must be an origin such as https://portal.example.org: remove the trailing slash; PORT must be a whole number',
+    ]);
+  });
+
+  it('prints no URL at start-up that answers 404', async () => {
+    const { child, output } = runBin(GOOD_ENV);
+    try {
+      await startedAt(child, output);
+      const startLine = output().stdout.split('\n').find((line) => line.includes('listening on'))!;
+      const urls = startLine.match(/http:\/\/[^\s)]+/g) ?? [];
+      expect(urls.length).toBeGreaterThan(0);
+      for (const url of urls) expect((await fetch(url)).status, url).not.toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 
   it('starts, answers /api/healthz and stops on SIGTERM, never printing the key', async () => {

@@ -131,7 +131,7 @@ describe.each([
       [],
       app,
       { HEIM_API_URL: portal.heimBaseUrl, HEIM_API_KEY: portal.heimApiKey, PORTAL_SESSION_SECRET: SESSION_SECRET, HOST: '127.0.0.1', PORT: '0' },
-      /listening on (http:\/\/\S+)\/api/,
+      /health check: (http:\/\/[^\s/]+)\/api\/healthz\)/,
     );
     try {
       const origin = match[1]!;
