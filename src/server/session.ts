@@ -4,6 +4,9 @@
  * Verification is jose's; we only decide where the token comes from and what a valid one means.
  */
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+// jose's, not the global: a server-only consumer (lib ES2022, types node, no DOM) has no global
+// CryptoKey type, and these exported signatures would not compile there.
+import type { CryptoKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { PATIENT_ID_PATTERN } from '../core/ids';
 

@@ -26,6 +26,7 @@ export interface RepoVersions {
   vite: string;
   '@vitejs/plugin-react': string;
   typescript: string;
+  '@types/node': string;
 }
 
 export const APPOINTMENT_ID = 'apt_bilal_3d';
@@ -80,6 +81,47 @@ createRoot(document.getElementById('root')!).render(
     <CancelAppointmentButton appointmentId={appointmentId} onCancelled={onCancelled} />
   </main>,
 );
+`,
+  // A server-only portal's own TypeScript: Node's types and ES2022, no DOM library, skipLibCheck
+  // off. The package's server declarations must compile there too (a global CryptoKey did not).
+  'tsconfig.server.json': JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        types: ['node'],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        noEmit: true,
+      },
+      include: ['server'],
+    },
+    null,
+    2,
+  ),
+  // Typechecked only: Express-style session on Node's request, the proxy on plain node:http.
+  'server/portal-server.ts': `import { createServer, type IncomingMessage } from 'node:http';
+import { createCancelHandler, toNodeListener } from 'heim-cancel/server';
+import { SIMULATOR_DEFAULT_API_KEY, startSimulator } from 'heim-cancel/simulator';
+
+type SessionRequest = IncomingMessage & { session?: { patientId?: string } };
+
+const heim = await startSimulator({ port: 0 });
+const handler = createCancelHandler<SessionRequest>({
+  heim: { baseUrl: heim.baseUrl, apiKey: SIMULATOR_DEFAULT_API_KEY },
+  authenticate: (_request, { nodeRequest }) => {
+    const patientId = nodeRequest?.session?.patientId;
+    return patientId === undefined ? null : { patientId };
+  },
+});
+const proxy = toNodeListener(handler);
+createServer((req, res) => {
+  if (req.url?.startsWith('/api/')) return void proxy(req, res);
+  res.writeHead(404).end();
+}).listen(0, '127.0.0.1');
 `,
   // Plain Node, no DOM: window or document touched at import or render time would throw.
   'ssr.mjs': `import { createElement } from 'react';
@@ -147,6 +189,7 @@ export async function createConsumerApp(tarball: string, line: ReactLine, versio
       vite: versions.vite,
       '@vitejs/plugin-react': versions['@vitejs/plugin-react'],
       typescript: versions.typescript,
+      '@types/node': versions['@types/node'],
       '@types/react': line.types.react,
       '@types/react-dom': line.types.reactDom,
     },

@@ -24,7 +24,7 @@ const SESSION_SECRET = 'consumer-test-session-secret-0123456789abcdef';
 
 const repo = JSON.parse(readFileSync(join(PACKAGE_ROOT as string, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 const versions = Object.fromEntries(
-  (['@tanstack/react-query', 'react-hook-form', 'zod', 'vite', '@vitejs/plugin-react', 'typescript'] as const).map((name) => [name, repo.devDependencies[name]!]),
+  (['@tanstack/react-query', 'react-hook-form', 'zod', 'vite', '@vitejs/plugin-react', 'typescript', '@types/node'] as const).map((name) => [name, repo.devDependencies[name]!]),
 ) as unknown as RepoVersions;
 
 /** Starts a Node process in `cwd` and resolves with the first stdout line matching `ready`. */
@@ -90,6 +90,10 @@ describe.each([
 
   it('typechecks its own code against the shipped declarations (skipLibCheck off)', async () => {
     await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: app });
+  });
+
+  it('typechecks a server-only file importing heim-cancel/server and heim-cancel/simulator (lib ES2022, types node, skipLibCheck off)', async () => {
+    await run(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.server.json'], { cwd: app });
   });
 
   it('server-renders the button in plain Node without touching window or document', async () => {
