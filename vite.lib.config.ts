@@ -10,8 +10,8 @@
  *   dialog shares with the entry back into the page's first load.
  * - `widget-js`: the same JavaScript alone, no declarations or stylesheet (scripts/size.mjs builds
  *   it into a temporary folder to measure what a portal ships).
- * - `node`: the proxy (src/server/index.ts), its bin and the simulator → dist/lib/server/*.js and
- *   dist/lib/simulator/index.js, sharing chunks under dist/lib/chunks.
+ * - `node`: the proxy (src/server/index.ts), its bin, the simulator and its bin → dist/lib/server/*.js
+ *   and dist/lib/simulator/*.js, sharing chunks under dist/lib/chunks.
  *
  * Two passes, not one, so the widget's file can never import a chunk that also holds server code.
  * Every bare import (peers, dependencies, node: builtins) stays external: the package ships only
@@ -129,6 +129,7 @@ function nodeBuild(): UserConfig {
           'server/index': here('src/server/index.ts'),
           'server/bin': here('src/server/bin.ts'),
           'simulator/index': here('src/simulator/index.ts'),
+          'simulator/bin': here('src/simulator/bin.ts'),
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,

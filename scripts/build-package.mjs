@@ -31,11 +31,11 @@ for (const mode of ['widget', 'node']) {
 }
 
 // npm marks bins executable on install; this keeps `node_modules/.bin`-less runs of dist working too.
-const bin = `${outDir}server/bin.js`;
-chmodSync(bin, 0o755);
+const bins = [`${outDir}server/bin.js`, `${outDir}simulator/bin.js`];
+for (const bin of bins) chmodSync(bin, 0o755);
 
 // Cheap guards on what the bundler might silently drop; tests/package checks the packed result too.
 if (!/^["']use client["'];/.test(readFileSync(`${outDir}index.js`, 'utf8'))) fail("dist/lib/index.js lost its 'use client' directive");
-if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) fail('dist/lib/server/bin.js lost its shebang');
+for (const bin of bins) if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) fail(`${bin} lost its shebang`);
 
 console.log(`build-package: dist/lib in ${((Date.now() - started) / 1000).toFixed(1)} s`);

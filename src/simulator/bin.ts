@@ -1,12 +1,14 @@
+#!/usr/bin/env node
 /**
- * `npm run simulator [-- --port 4010 --host 127.0.0.1]`: the Heim simulator on loopback with the
- * demo seed. Configured by flags only (the simulator never reads the environment).
+ * `heim-cancel-simulator [--port 4010] [--host 127.0.0.1]` (the package's bin; in this repository
+ * `npm run simulator -- …`): the Heim simulator on loopback with the demo seed. Configured by flags
+ * only (the simulator never reads the environment).
  */
 import { parseArgs } from 'node:util';
 import { SIMULATOR_DEFAULT_API_KEY } from './options';
 import { startSimulator } from './server';
 
-const USAGE = 'Usage: npm run simulator -- [--port 4010] [--host 127.0.0.1]';
+const USAGE = 'Usage: heim-cancel-simulator [--port 4010] [--host 127.0.0.1] (in the heim-cancel repository: npm run simulator -- …)';
 
 function parsePort(raw: string): number {
   const port = Number(raw);

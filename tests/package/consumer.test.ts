@@ -149,6 +149,20 @@ describe.each([
     }
   });
 
+  it("runs the heim-cancel-simulator bin, whose seeded patient's visits a separate process lists with the key", async () => {
+    const bin = join(app, 'node_modules/.bin/heim-cancel-simulator');
+    const { child, match } = await startProcess(bin, ['--port', '0'], app, {}, /^Heim simulator: (http:\/\/\S+\/v1) \(API key: (\S+);/);
+    try {
+      const [, baseUrl, apiKey] = match;
+      const response = await fetch(`${baseUrl}/appointments?patient.id=${PATIENT_ID}`, { headers: { authorization: apiKey! } });
+      expect(response.status).toBe(200);
+      const { data } = (await response.json()) as { data: { id: string }[] };
+      expect(data.map((visit) => visit.id)).toContain(APPOINTMENT_ID);
+    } finally {
+      await stop(child);
+    }
+  });
+
   it('builds with Vite and renders the button in Chromium; a patient cancels through the packaged proxy', async () => {
     await run(process.execPath, [join(app, 'node_modules/vite/bin/vite.js'), 'build'], { cwd: app });
     browser ??= await launchChromium();

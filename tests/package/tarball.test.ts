@@ -115,8 +115,8 @@ describe('package.json', () => {
     for (const entry of Object.values(manifest.exports)) if (typeof entry !== 'string') expect(Object.keys(entry)).toEqual(['types', 'default']);
   });
 
-  it('has a bin for the standalone proxy', () => {
-    expect(manifest.bin).toEqual({ 'heim-cancel-proxy': 'dist/lib/server/bin.js' });
+  it('has bins for the standalone proxy and the simulator', () => {
+    expect(manifest.bin).toEqual({ 'heim-cancel-proxy': 'dist/lib/server/bin.js', 'heim-cancel-simulator': 'dist/lib/simulator/bin.js' });
   });
 
   it('marks, of the files it ships, only the stylesheet as having side effects', () => {
@@ -144,8 +144,8 @@ describe('the built JavaScript', () => {
     for (const file of jsFiles().filter((f) => f !== 'dist/lib/index.js')) expect(read(file), file).not.toMatch(/["']use client["']/);
   });
 
-  it('starts the bin with a node shebang and packs it executable', () => {
-    const bin = join(root, manifest.bin['heim-cancel-proxy']!);
+  it.each(['heim-cancel-proxy', 'heim-cancel-simulator'])('starts the %s bin with a node shebang and packs it executable', (name) => {
+    const bin = join(root, manifest.bin[name]!);
     expect(readFileSync(bin, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     expect(statSync(bin).mode & 0o111).not.toBe(0);
   });
