@@ -148,6 +148,24 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * Problems already told to the developer. A wrong `apiBaseUrl` or a mis-mounted proxy fails every
+ * request the same way (and the dialog polls), so each distinct problem is said once per page.
+ */
+const reportedProblems = new Set<string>();
+
+/**
+ * Tells the developer, in the console, that an answer did not come from the proxy: the patient sees
+ * only "We couldn't load your appointment", and a portal's HTML 404 page looks like an outage.
+ */
+function reportNotTheProxy(method: string, url: string, apiBaseUrl: string, response: Response, what: string): void {
+  const contentType = response.headers.get('Content-Type') ?? 'no content type';
+  const key = [what, method, apiBaseUrl, response.status, contentType].join(' ');
+  if (reportedProblems.has(key)) return;
+  reportedProblems.add(key);
+  console.error(`heim-cancel: ${method} ${url} answered ${response.status} (${contentType}): ${what}, not the proxy's. Check apiBaseUrl ("${apiBaseUrl}") and where the proxy is mounted.`);
+}
+
 function toErrorFromResponse(response: Response, json: unknown): CancelApiError {
   const envelope = errorEnvelopeSchema.safeParse(json);
   if (!envelope.success) {
@@ -183,11 +201,12 @@ export function createCancelApiClient(options: CancelApiClientOptions = {}): Can
     schema: S,
     init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined },
   ): Promise<z.infer<S>> {
+    const url = `${apiBaseUrl}${path}`;
     const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
     const startedAt = monotonicNow();
     let response: Response;
     try {
-      response = await doFetch(`${apiBaseUrl}${path}`, {
+      response = await doFetch(url, {
         method,
         credentials: 'same-origin',
         headers,
@@ -201,8 +220,16 @@ export function createCancelApiClient(options: CancelApiClientOptions = {}): Can
     }
     const endedAt = monotonicNow();
     const json = await readJson(response);
-    if (!response.ok) throw toErrorFromResponse(response, json);
+    // The proxy answers everything with JSON in its contract's shapes (bff-api.md, "Every response").
+    const notJson = json === undefined || !/^application\/json\b/i.test(response.headers.get('Content-Type') ?? '');
+    const notTheProxy = () => reportNotTheProxy(method, url, apiBaseUrl, response, notJson ? 'not JSON' : 'JSON outside the contract');
+    if (!response.ok) {
+      const error = toErrorFromResponse(response, json);
+      if (notJson || error.code === 'invalid_response') notTheProxy();
+      throw error;
+    }
     const parsed = schema.safeParse(json);
+    if (notJson || !parsed.success) notTheProxy();
     if (!parsed.success) {
       throw new CancelApiError('invalid_response', `The proxy's answer to ${method} ${path} did not match the contract.`, {
         status: response.status,
