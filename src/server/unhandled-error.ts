@@ -8,9 +8,6 @@ import type { Logger } from './logger';
 import { AuthenticateThrew } from './portal-authenticate';
 import { errorResponse } from './responses';
 
-/** Longest message of the portal's that goes into a log line (a stack pasted into one, say). */
-const MAX_LOGGED_MESSAGE = 500;
-
 const AUTHENTICATE_FAILED =
   "The portal's authenticate threw, so the patient could not be identified and nothing was changed: the proxy log (proxy.unhandled_error, stage authenticate) says why.";
 const READ_FAILED = 'Something went wrong in the proxy while reading; nothing was changed: the proxy log says why.';
@@ -24,14 +21,16 @@ function messageFor(method: string, route: string): string | undefined {
 export function answerUnhandledError(error: Error, request: { method: string; route: string }, log: Logger): Response {
   if (error instanceof AuthenticateThrew) {
     const thrown = error.thrown;
-    // The portal's own code and the portal's own logger (through the redacting one, which still
-    // takes out the Heim key and our secrets): without its message the line said only "Error".
+    // The stage, the error's name and its `code` (ECONNREFUSED, ETIMEDOUT…), not its message: a
+    // portal's session store can throw text holding its own secrets (a Redis URL with a password),
+    // which no redaction list of ours knows. The portal's own logging around authenticate has it.
+    const code = (thrown as { code?: unknown } | null)?.code;
     log({
       level: 'error',
       event: 'proxy.unhandled_error',
       stage: 'authenticate',
       errorName: thrown instanceof Error ? thrown.name : typeof thrown,
-      message: (thrown instanceof Error ? thrown.message : String(thrown)).slice(0, MAX_LOGGED_MESSAGE),
+      ...(typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? { errorCode: code } : {}),
       route: request.route,
     });
     return errorResponse('internal_error', { message: AUTHENTICATE_FAILED });

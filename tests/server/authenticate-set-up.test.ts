@@ -32,7 +32,7 @@ describe('an authenticate that throws', () => {
     throw new TypeError(`Cannot read properties of undefined (reading 'patientId') near ${HEIM_KEY}`);
   };
 
-  it('on a read: 500 internal_error saying authenticate failed and nothing changed, logged with its stage and message', async () => {
+  it('on a read: 500 internal_error saying authenticate failed and nothing changed, logged with its stage and name, never its message', async () => {
     const { handler, logs } = proxyWith(thrower);
     const response = await handler(read());
     expect(response.status).toBe(500);
@@ -47,7 +47,6 @@ describe('an authenticate that throws', () => {
         event: 'proxy.unhandled_error',
         stage: 'authenticate',
         errorName: 'TypeError',
-        message: "Cannot read properties of undefined (reading 'patientId') near [redacted]",
         route: '/api/appointments/:appointmentId',
       },
     ]);
@@ -62,10 +61,14 @@ describe('an authenticate that throws', () => {
     expect(simulator.ledger).toEqual([]);
   });
 
-  it('a rejected promise counts the same as a throw', async () => {
-    const { handler, logs } = proxyWith(() => Promise.reject(new Error('session store unreachable')));
+  it("a rejected promise counts the same as a throw, logged with the error's code but not its message (it may hold the portal's secrets)", async () => {
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED redis://:s3cret-store-password@10.0.0.5:6379'), { code: 'ECONNREFUSED' });
+    const { handler, logs } = proxyWith(() => Promise.reject(unreachable));
     expect((await handler(read('/cancellation'))).status).toBe(500);
-    expect(logs).toContainEqual(expect.objectContaining({ stage: 'authenticate', message: 'session store unreachable' }));
+    expect(logs).toEqual([
+      { level: 'error', event: 'proxy.unhandled_error', stage: 'authenticate', errorName: 'Error', errorCode: 'ECONNREFUSED', route: '/api/appointments/:appointmentId/cancellation' },
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('s3cret-store-password');
   });
 });
 
