@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
+import { useForm, useWatch, type FieldErrors } from 'react-hook-form';
 import { DEFAULT_NOTE_MAX_LENGTH, isReasonCode, REASONS } from '../core/index';
 import type { CancelRequestBody, ErrorIssue, ReasonCode } from '../core/index';
 import {
@@ -90,12 +90,38 @@ export function CancelForm({
   const noteRequired = isReasonCode(reasonCode) && REASONS[reasonCode].noteRequired;
 
   const summaryRef = useRef<HTMLDivElement>(null);
-  const [summaryFocusRequest, setSummaryFocusRequest] = useState(0);
   const focusedRequest = useRef(0);
   // The summary as it stood at the last failed submit (the GOV.UK pattern): it is an alert, so
   // re-writing it as the patient types would interrupt every keystroke. Problems fixed since drop
   // out (a removal is not announced); the fields' own messages stay live.
   const [summaryAtSubmit, setSummaryAtSubmit] = useState<{ request: number; items: readonly SummaryItem[] }>({ request: 0, items: [] });
+
+  const reasonsId = `${id}-reason`;
+  const noteId = `${id}-note`;
+  const acknowledgeId = `${id}-acknowledge`;
+  const firstReason = reasons[0];
+
+  /** The summary of one validation result, in the form's order. */
+  const summaryOf = (found: FieldErrors<CancelFormValues>): SummaryItem[] => {
+    const items: SummaryItem[] = [];
+    if (found.reasonCode?.message !== undefined && firstReason !== undefined) {
+      // The link goes to the checked reason when there is one (a reason no longer offered), else the first.
+      const checked = form.getValues('reasonCode');
+      const target = isReasonCode(checked) && reasons.includes(checked) ? checked : firstReason;
+      items.push({ field: 'reasonCode', fieldId: reasonInputId(reasonsId, target), message: found.reasonCode.message });
+    }
+    if (found.note?.message !== undefined) items.push({ field: 'note', fieldId: noteId, message: found.note.message });
+    if (acknowledgementRequired && found.acknowledgeCharge?.message !== undefined) {
+      items.push({ field: 'acknowledgeCharge', fieldId: acknowledgeId, message: found.acknowledgeCharge.message });
+    }
+    return items;
+  };
+  // Taken from the submit's own result, never from the rendered errors: react-hook-form calls the
+  // invalid-submit callback before it publishes them, and in a browser React renders in between,
+  // so a summary read from the render missed a problem this submit found (the note's, after the
+  // reason changed) while focusing the stale list.
+  const showSummary = (found: FieldErrors<CancelFormValues>) =>
+    setSummaryAtSubmit((previous) => ({ request: previous.request + 1, items: summaryOf(found) }));
 
   // The proxy's rules can be stricter than ours (a lower note limit, a reason no longer offered):
   // its refusal lands on the field it names, in the patient's words, never the proxy's.
@@ -103,35 +129,18 @@ export function CancelForm({
   useEffect(() => {
     if (serverIssues === null) return;
     const paths = new Set(serverIssues.map((issue) => issue.path));
-    if (paths.has('reasonCode')) setError('reasonCode', { type: 'server', message: messages.errorReasonRejected });
-    if (paths.has('note')) setError('note', { type: 'server', message: messages.errorNoteRejected });
-    if (paths.has('reasonCode') || paths.has('note')) setSummaryFocusRequest((request) => request + 1);
+    const refused: FieldErrors<CancelFormValues> = {};
+    if (paths.has('reasonCode')) refused.reasonCode = { type: 'server', message: messages.errorReasonRejected };
+    if (paths.has('note')) refused.note = { type: 'server', message: messages.errorNoteRejected };
+    if (refused.reasonCode !== undefined) setError('reasonCode', refused.reasonCode);
+    if (refused.note !== undefined) setError('note', refused.note);
+    if (refused.reasonCode !== undefined || refused.note !== undefined) showSummary(refused);
+    // showSummary reads only values that are current when a refusal arrives.
   }, [serverIssues, setError, messages]);
 
-  const reasonsId = `${id}-reason`;
-  const noteId = `${id}-note`;
-  const acknowledgeId = `${id}-acknowledge`;
-  const firstReason = reasons[0];
-
-  const liveItems: SummaryItem[] = [];
-  if (errors.reasonCode?.message !== undefined && firstReason !== undefined) {
-    const checked = isReasonCode(reasonCode) && reasons.includes(reasonCode) ? reasonCode : firstReason;
-    liveItems.push({ field: 'reasonCode', fieldId: reasonInputId(reasonsId, checked), message: errors.reasonCode.message });
-  }
-  if (errors.note?.message !== undefined) liveItems.push({ field: 'note', fieldId: noteId, message: errors.note.message });
-  if (acknowledgementRequired && errors.acknowledgeCharge?.message !== undefined) {
-    liveItems.push({ field: 'acknowledgeCharge', fieldId: acknowledgeId, message: errors.acknowledgeCharge.message });
-  }
-  const liveKey = liveItems.map((item) => `${item.fieldId}\u0000${item.message}`).join('\u0001');
-  const items = summaryAtSubmit.items.filter((item) => liveItems.some((live) => live.field === item.field));
-
-  // react-hook-form calls the invalid-submit callback before it publishes the errors, so the
-  // summary is taken a render after the request, once they are there; then focused, once per request.
-  useEffect(() => {
-    if (summaryFocusRequest <= summaryAtSubmit.request || liveItems.length === 0) return;
-    setSummaryAtSubmit({ request: summaryFocusRequest, items: liveItems });
-    // liveKey stands for liveItems, a new array each render.
-  }, [summaryFocusRequest, summaryAtSubmit.request, liveKey]);
+  // A problem leaves the summary once its field is fixed. Read from react-hook-form's own state,
+  // which is current as soon as a submit has validated (the rendered errors come a render later).
+  const items = summaryAtSubmit.items.filter((item) => form.getFieldState(item.field).invalid);
   const summaryShown = submitCount > 0 && items.length > 0;
   useEffect(() => {
     if (summaryAtSubmit.request <= focusedRequest.current || !summaryShown || summaryRef.current === null) return;
@@ -144,7 +153,7 @@ export function CancelForm({
       event.preventDefault();
       return;
     }
-    void form.handleSubmit(onValidSubmit, () => setSummaryFocusRequest((request) => request + 1))(event);
+    void form.handleSubmit(onValidSubmit, showSummary)(event);
   };
 
   return (

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CancelAppointmentButton } from '../../src/index';
+import { CancelAppointmentButton, defaultMessages } from '../../src/index';
 import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
 
 afterEach(closeWidgetHarnesses);
@@ -15,6 +15,24 @@ async function openForm(appointmentId = 'apt_alice_3d') {
   await within(dialog).findByRole('group', { name: 'Why are you cancelling?' });
   const confirm = within(dialog).getByRole('button', { name: 'Cancel appointment' });
   return { user, harness, dialog, confirm };
+}
+
+/**
+ * In a browser the microtasks queued by a submit's listener run inside that listener, while
+ * `window.event` is still the submit, so React renders their updates at once (discrete priority).
+ * jsdom dispatches from a script and runs them after, as default-priority work React batches. This
+ * keeps `window.event` for the submit's microtasks, as a browser does, so the form's order of
+ * renders is the browser's.
+ */
+function submitsWithBrowserTiming(root: HTMLElement): void {
+  root.addEventListener(
+    'submit',
+    (event) => {
+      Object.defineProperty(window, 'event', { configurable: true, get: () => event });
+      setTimeout(() => Reflect.deleteProperty(window, 'event'));
+    },
+    true,
+  );
 }
 
 describe('validation', () => {
@@ -73,6 +91,25 @@ describe('validation', () => {
       note: 'My daughter will take me to the clinic instead.',
       acknowledgeCharge: false,
     });
+  });
+
+  it('a second submit brings the summary up to date with every problem it found, including one that is new', async () => {
+    // Inside the charge window: an empty submit finds the reason and the tick-box.
+    const { user, harness, dialog, confirm } = await openForm('apt_alice_5h');
+    submitsWithBrowserTiming(dialog);
+    await user.click(confirm);
+    const summary = await within(dialog).findByRole('alert', { name: 'There is a problem' });
+    const links = () => within(summary).getAllByRole('link').map((link) => link.textContent);
+    expect(links()).toEqual([defaultMessages.errorReasonRequired, defaultMessages.errorAcknowledgeRequired]);
+
+    // "Another reason" needs a note: the next submit finds the note and the tick-box.
+    await user.click(within(dialog).getByRole('radio', { name: 'Another reason (please tell us more)' }));
+    await user.click(confirm);
+    const note = within(dialog).getByRole('textbox', { name: 'Tell us why you are cancelling' });
+    await waitFor(() => expect(note).toHaveAttribute('aria-invalid', 'true'));
+    await waitFor(() => expect(links()).toEqual([defaultMessages.errorNoteRequired, defaultMessages.errorAcknowledgeRequired]));
+    expect(summary).toHaveFocus();
+    expect(harness.cancelRequests()).toHaveLength(0);
   });
 
   it('counts characters, speaks the count only near the limit, and refuses more than 500', async () => {
