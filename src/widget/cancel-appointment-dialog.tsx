@@ -4,6 +4,7 @@ import type { CancelAppointmentConfig } from './cancel-appointment-context';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import { CancelDialogContent } from './cancel-dialog-content';
+import { chargeSentenceIds } from './charge-status';
 import { useNativeDialog } from './use-native-dialog';
 import type { CancelAttempt } from './cancel-attempt';
 import { usePendingConfirmation } from './use-pending-confirmation';
@@ -94,6 +95,7 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
   }, [isOpen]);
   const headingId = useId();
   const descriptionId = useId();
+  const chargeId = useId();
 
   useNativeDialog({
     dialogRef,
@@ -112,7 +114,9 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
         className={className === undefined ? 'hc-dialog' : `hc-dialog ${className}`}
         role="alertdialog"
         aria-labelledby={headingId}
-        aria-describedby={descriptionId}
+        // The summary, and while deciding what cancelling may cost (its fixed sentences, never
+        // the ticking countdown): opening says whether there may be a charge, not only what.
+        aria-describedby={chargeState === null ? descriptionId : `${descriptionId} ${chargeSentenceIds(chargeId, chargeState)}`}
         data-state={isOpen ? 'open' : 'closed'}
         data-charge={isOpen && chargeState !== null ? chargeState : undefined}
       >
@@ -126,6 +130,7 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
             appointmentId={appointmentId}
             titleId={headingId}
             descriptionId={descriptionId}
+            chargeId={chargeId}
             dismissRef={dismissRef}
             busyRef={busyRef}
             onClose={close}

@@ -6,7 +6,7 @@ import { CancelForm } from './cancel-form';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { RETRYABLE_NOTICES } from './cancel-flow-view';
 import { CancelStatusView } from './cancel-status-view';
-import { ChargeStatus } from './charge-status';
+import { chargeSentenceIds, ChargeStatus } from './charge-status';
 import type { CancelAppointmentMessages } from './messages';
 import { useCancelFlow, type FormNotice } from './use-cancel-flow';
 import { useTimePassed } from './use-time-passed';
@@ -20,6 +20,8 @@ export interface CancelDialogContentProps {
   readonly titleId: string;
   /** Referenced by the dialog's aria-describedby: the summary, or the news that replaced it. */
   readonly descriptionId: string;
+  /** The charge status's id: its fixed sentences are the rest of the dialog's description (chargeSentenceIds). */
+  readonly chargeId: string;
   /** The dismiss button ("Keep appointment", later "Close"): the dialog's initial focus. */
   readonly dismissRef: RefObject<HTMLButtonElement | null>;
   /** Set while a cancel is in flight, when closing would misleadingly "keep" the appointment. */
@@ -62,6 +64,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   appointmentId,
   titleId,
   descriptionId,
+  chargeId,
   dismissRef,
   busyRef,
   onClose,
@@ -72,7 +75,6 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   const flow = useCancelFlow(appointmentId);
   const { view, data, charge, online, isSubmitting } = flow;
   const formId = useId();
-  const chargeId = `${formId}-charge`;
   const offlineId = `${formId}-offline`;
   busyRef.current = isSubmitting;
 
@@ -106,7 +108,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
             id={formId}
             reasons={data.reasons}
             acknowledgementRequired={acknowledgementRequired}
-            chargeWarningId={`${chargeId}-title ${chargeId}-text`}
+            chargeWarningId={chargeSentenceIds(chargeId, charge.state)}
             messages={messages}
             canSubmit={() => online && !busyRef.current}
             onValidSubmit={flow.submit}

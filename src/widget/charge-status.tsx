@@ -22,10 +22,21 @@ export interface ChargeStatusProps {
   readonly timeZone: string;
   readonly serverNow: () => number;
   readonly messages: CancelAppointmentMessages;
-  /** Also names its parts: `{id}-title` and `{id}-text` are the warning the acknowledgement is read with. */
+  /**
+   * Also names its parts: `{id}-text` is its fixed sentence, and with `{id}-title` the warning the
+   * acknowledgement is read with (chargeSentenceIds).
+   */
   readonly id?: string;
   /** A change of state now is told by a refusal's alert (or a cancel is out): it is not spoken again. */
   readonly quiet?: boolean;
+}
+
+/**
+ * The ids, under a ChargeStatus's `id`, of its fixed sentences in `state` (never the countdown,
+ * which changes every second): what the dialog's description adds to the appointment summary.
+ */
+export function chargeSentenceIds(id: string, state: ChargeState): string {
+  return state === 'chargeable' || state === 'due' ? `${id}-title ${id}-text` : `${id}-text`;
 }
 
 /**
@@ -96,11 +107,15 @@ export function ChargeStatus({
 
   let content;
   if (state === 'no_eta') {
-    content = <p className="hc-charge__text">{messages.chargeNoEta}</p>;
+    content = (
+      <p className="hc-charge__text" id={textId}>
+        {messages.chargeNoEta}
+      </p>
+    );
   } else if (state === 'free') {
     content = (
       <>
-        <p className="hc-charge__text">
+        <p className="hc-charge__text" id={textId}>
           {chargeableFromMs === null
             ? null
             : messages.chargeFree({ until: messages.formatDateTime(chargeableFromMs, timeZone) })}

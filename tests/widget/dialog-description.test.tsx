@@ -1,0 +1,50 @@
+/**
+ * What opening the dialog says besides its question: the appointment summary and what cancelling
+ * may cost now (the charge status's fixed sentences), never the countdown that changes each second.
+ */
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChargeState } from '../../src/core/index';
+import { CancelAppointmentButton, defaultMessages } from '../../src/index';
+import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
+
+afterEach(closeWidgetHarnesses);
+
+const FREE_UNTIL = /^Free to cancel until .+\.$/;
+
+const CASES: Array<{ state: ChargeState; appointmentId: string; charge: RegExp | string; countdown: RegExp | null }> = [
+  { state: 'no_eta', appointmentId: 'apt_alice_noeta', charge: defaultMessages.chargeNoEta, countdown: null },
+  { state: 'free', appointmentId: 'apt_alice_3d', charge: FREE_UNTIL, countdown: /^Time left to cancel free of charge/ },
+  {
+    state: 'chargeable',
+    appointmentId: 'apt_alice_5h',
+    charge: `${defaultMessages.chargeChargeableTitle} ${defaultMessages.chargeChargeableBody({ windowHours: 24 })}`,
+    countdown: /^The practitioner is due in/,
+  },
+  { state: 'due', appointmentId: 'apt_alice_30m_ago', charge: `${defaultMessages.chargeDueTitle} ${defaultMessages.chargeDueBody}`, countdown: null },
+];
+
+describe("the dialog's description", () => {
+  it.each(CASES)('$state: the summary, then what cancelling may cost, without the countdown', async ({ state, appointmentId, charge, countdown }) => {
+    const harness = await createWidgetHarness();
+    harness.render(<CancelAppointmentButton appointmentId={appointmentId} fetch={harness.fetch} />);
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = screen.getByRole('alertdialog');
+    await within(dialog).findByRole('group', { name: defaultMessages.reasonLegend });
+    expect(dialog).toHaveAttribute('data-charge', state);
+
+    const summary = dialog.querySelector('dl')!;
+    const description = dialog.getAttribute('aria-describedby')?.split(' ').map((id) => document.getElementById(id)?.textContent ?? '') ?? [];
+    // Read as the summary, then the charge sentences.
+    expect(description[0]).toBe(summary.textContent);
+    const chargeText = description.slice(1).join(' ');
+    if (typeof charge === 'string') expect(chargeText).toBe(charge);
+    else expect(chargeText).toMatch(charge);
+    expect(dialog).toHaveAccessibleDescription(expect.stringContaining(chargeText));
+    if (countdown !== null) {
+      const ticking = within(dialog).getByText(countdown);
+      expect(dialog).not.toHaveAccessibleDescription(expect.stringContaining(ticking.textContent!));
+    }
+  });
+});
