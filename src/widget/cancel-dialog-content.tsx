@@ -10,6 +10,7 @@ import { chargeSentenceIds, ChargeStatus } from './charge-status';
 import type { CancelAppointmentMessages } from './messages';
 import { useCancelFlow, type FormNotice } from './use-cancel-flow';
 import { useTimePassed } from './use-time-passed';
+import { visuallyHidden } from './visually-hidden';
 
 /** After this long without confirmation, the pending panel adds what to do if it never comes. */
 export const PENDING_GUIDANCE_AFTER_MS = 2 * 60_000;
@@ -116,6 +117,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
             noteMaxLength={noteMaxLength}
             serverIssues={view.fieldIssues}
             onReasonChange={flow.chooseReason}
+            busy={isSubmitting}
           />
           {view.notice === null ? null : (
             <div className="hc-notice" role="alert" data-notice={view.notice}>
@@ -136,6 +138,15 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           )}
           <div className="hc-offline" role="status" id={offlineId}>
             {online ? null : <p>{messages.offline}</p>}
+          </div>
+          {/*
+            The focused button's new name ("Cancelling…") is not reliably spoken, so the sending is
+            said here, once, politely: in the page from the form's first render (a region inserted
+            with its words is often not announced), and emptied when the answer comes, which is
+            told by the success panel's heading or a refusal's alert. Hidden: the button shows it.
+          */}
+          <div role="status" style={visuallyHidden}>
+            {isSubmitting ? messages.cancellingStatus : null}
           </div>
         </>
       );

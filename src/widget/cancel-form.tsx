@@ -43,6 +43,8 @@ export interface CancelFormProps {
   readonly serverIssues?: readonly ErrorIssue[] | null;
   /** Called when the patient picks a reason (not when the form is refilled), for analytics. */
   readonly onReasonChange?: (reasonCode: ReasonCode) => void;
+  /** A cancel is being sent: the form is marked `aria-busy`. Default false. */
+  readonly busy?: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export function CancelForm({
   noteMaxLength = DEFAULT_NOTE_MAX_LENGTH,
   serverIssues = null,
   onReasonChange,
+  busy = false,
 }: CancelFormProps) {
   const rules = useMemo(
     () => createCancelFormResolver({ reasons, acknowledgementRequired, noteMaxLength, messages }),
@@ -161,6 +164,7 @@ export function CancelForm({
       className="hc-form"
       id={id}
       noValidate
+      aria-busy={busy ? true : undefined}
       onSubmit={submit}
       // Listened to here, where the patient's change bubbles, so the reason picker stays untouched.
       onChange={(event) => {

@@ -70,6 +70,8 @@ export interface CancelAppointmentMessages {
   readonly keep: string;
   readonly confirm: string;
   readonly confirming: string;
+  /** Said by a polite status region while a cancel is being sent (the button's own "Cancelling…" is not spoken). */
+  readonly cancellingStatus: string;
   readonly reschedule: string;
   readonly close: string;
   readonly tryAgain: string;
@@ -192,6 +194,7 @@ export const defaultMessages: CancelAppointmentMessages = {
   keep: 'Keep appointment',
   confirm: 'Cancel appointment',
   confirming: 'Cancelling…',
+  cancellingStatus: 'Cancelling your appointment…',
   reschedule: 'Rearrange instead',
   close: 'Close',
   tryAgain: 'Try again',

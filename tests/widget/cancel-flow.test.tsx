@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
@@ -9,6 +9,33 @@ afterEach(async () => {
   vi.useRealTimers();
   await closeWidgetHarnesses();
 });
+
+/** Opens the form with every cancel POST held until `answerCancel()` lets the oldest one go on. */
+async function openWithCancelsHeld() {
+  const user = userEvent.setup();
+  const harness = await createWidgetHarness();
+  const waiting: Array<() => void> = [];
+  const held: typeof fetch = async (input, init) => {
+    if (init?.method === 'POST') await new Promise<void>((resolve) => waiting.push(resolve));
+    return harness.fetch(input, init);
+  };
+  harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={held} />);
+  await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+  const dialog = screen.getByRole('alertdialog');
+  const form = (await within(dialog).findByRole('group', { name: 'Why are you cancelling?' })).closest('form')!;
+  return {
+    user,
+    harness,
+    dialog,
+    form,
+    /** The status regions saying that the cancel is being sent. */
+    sending: () => within(dialog).queryAllByRole('status').filter((region) => region.textContent === defaultMessages.cancellingStatus),
+    answerCancel: async () => {
+      await waitFor(() => expect(waiting).not.toHaveLength(0));
+      waiting.shift()?.();
+    },
+  };
+}
 
 describe('confirming', () => {
   it('sends exactly one request however many clicks, then shows success with focus on its heading', async () => {
@@ -75,6 +102,50 @@ describe('confirming', () => {
     await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
     expect(harness.cancelRequests()).toHaveLength(1);
     expect(harness.upstreamCancels()).toBe(1);
+  });
+
+  it('says "Cancelling your appointment…" once, politely, and marks the form busy while the cancel is out', async () => {
+    const { user, dialog, form, sending, answerCancel } = await openWithCancelsHeld();
+    expect(sending()).toHaveLength(0);
+    expect(form).not.toHaveAttribute('aria-busy');
+
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('button', { name: 'Cancelling…' });
+    const [region, ...more] = sending();
+    expect(more).toHaveLength(0);
+    expect(region).not.toHaveAttribute('aria-live', 'assertive');
+    expect(form).toHaveAttribute('aria-busy', 'true');
+    // Nothing else speaks meanwhile: no alert, and the charge announcer is quiet while a cancel is out.
+    expect(within(dialog).queryAllByRole('alert')).toHaveLength(0);
+    expect(within(dialog).getAllByRole('status').filter((status) => status !== region && status.textContent !== '')).toHaveLength(0);
+
+    await answerCancel();
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+    expect(sending()).toHaveLength(0);
+  });
+
+  it('after a refused cancel only the alert speaks; "Try again" says "Cancelling…" again and leaves the alert as it was', async () => {
+    const { user, harness, dialog, form, sending, answerCancel } = await openWithCancelsHeld();
+    harness.backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('button', { name: 'Cancelling…' });
+    await answerCancel();
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(defaultMessages.upstreamError);
+    expect(sending()).toHaveLength(0);
+    expect(form).not.toHaveAttribute('aria-busy');
+
+    const notice = alert.querySelector('p');
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await within(dialog).findByRole('button', { name: 'Cancelling…' });
+    expect(sending()).toHaveLength(1);
+    expect(form).toHaveAttribute('aria-busy', 'true');
+    // The alert is not re-written while it sends, so it is not spoken a second time.
+    expect(alert.querySelector('p')).toBe(notice);
+    await answerCancel();
+    await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
   });
 
   it('offers "Rearrange instead" only with onReschedule, and it cancels nothing', async () => {
