@@ -19,6 +19,12 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   readonly children?: ReactNode;
   /** Extra class on the trigger button (and on the "Appointment cancelled" text that replaces it), after `hc-trigger`. */
   readonly className?: string;
+  /**
+   * Passed to the trigger button: the id(s) of what tells this visit apart, such as its heading, so
+   * that in a list of visits each "Cancel appointment" is read with its own visit.
+   * @default undefined
+   */
+  readonly 'aria-describedby'?: string;
 }
 
 /**
@@ -33,10 +39,16 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
  * a while, and says so in an alert if the code cannot arrive (offline, or a portal deployment that
  * replaced it) or has not arrived in 10 s; a dialog given up on never opens by surprise later.
  */
-export function CancelAppointmentButton({ appointmentId, children, className, ...config }: CancelAppointmentButtonProps) {
+export function CancelAppointmentButton({
+  appointmentId,
+  children,
+  className,
+  'aria-describedby': describedBy,
+  ...config
+}: CancelAppointmentButtonProps) {
   return (
     <CancelAppointmentProvider {...config}>
-      <TriggerAndDialog appointmentId={appointmentId} className={className}>
+      <TriggerAndDialog appointmentId={appointmentId} className={className} aria-describedby={describedBy}>
         {children}
       </TriggerAndDialog>
     </CancelAppointmentProvider>
@@ -66,10 +78,11 @@ const LOAD_TIMEOUT_MS = 10_000;
 interface TriggerAndDialogProps {
   readonly appointmentId: string;
   readonly className: string | undefined;
+  readonly 'aria-describedby': string | undefined;
   readonly children: ReactNode;
 }
 
-function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDialogProps) {
+function TriggerAndDialog({ appointmentId, className, 'aria-describedby': describedBy, children }: TriggerAndDialogProps) {
   const scope = useCancelAppointmentScope('CancelAppointmentButton');
   const { dialog: Dialog, waitingClick } = useCancelDialogLoader();
   const [open, setOpen] = useState(false);
@@ -158,6 +171,7 @@ function TriggerAndDialog({ appointmentId, className, children }: TriggerAndDial
           type="button"
           className={withClass('hc-trigger', className)}
           aria-haspopup="dialog"
+          aria-describedby={describedBy}
           onPointerEnter={preloadDialog}
           onFocus={preloadDialog}
           onTouchStart={preloadDialog}

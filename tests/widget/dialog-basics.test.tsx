@@ -143,6 +143,31 @@ describe('configuration', () => {
     expect(await screen.findByText('Wound dressing')).toBeInTheDocument();
   });
 
+  it("passes aria-describedby to the trigger, so buttons in a list of visits are told apart", async () => {
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness();
+    harness.render(
+      <CancelAppointmentProvider fetch={harness.fetch}>
+        <ul>
+          <li>
+            <h3 id="visit-1">Wound dressing</h3>
+            <CancelAppointmentButton appointmentId="apt_alice_3d" aria-describedby="visit-1" />
+          </li>
+          <li>
+            <h3 id="visit-2">Blood pressure check</h3>
+            <CancelAppointmentButton appointmentId="apt_alice_30h" aria-describedby="visit-2" />
+          </li>
+        </ul>
+      </CancelAppointmentProvider>,
+    );
+    const [first, second] = screen.getAllByRole('button', { name: 'Cancel appointment' });
+    expect(first).toHaveAccessibleDescription('Wound dressing');
+    expect(second).toHaveAccessibleDescription('Blood pressure check');
+    // Still the same button: it opens the dialog for its own visit.
+    await user.click(second!);
+    expect(await within(screen.getByRole('alertdialog')).findByText('Blood pressure check', { selector: 'dd' })).toBeInTheDocument();
+  });
+
   it('works as a controlled dialog without any provider of the host', async () => {
     const harness = await createWidgetHarness();
     const changes: boolean[] = [];

@@ -62,9 +62,16 @@ function AppointmentCard({ appointment, onChanged }: { appointment: DemoSession[
   return (
     <li className="demo-card" aria-labelledby={headingId}>
       <h3 id={headingId}>{appointment.title ?? 'Home visit'}</h3>
-      <p className="demo-card__when">{eta ? whenFormat.format(new Date(eta)) : 'Arrival time not set yet'}</p>
+      <p className="demo-card__when" id={`${headingId}-when`}>
+        {eta ? whenFormat.format(new Date(eta)) : 'Arrival time not set yet'}
+      </p>
       <p className="demo-card__status">Status: {STATUS_LABELS[appointment.status] ?? appointment.status}</p>
-      <CancelAppointmentButton appointmentId={appointment.id} onCancelled={onChanged} />
+      {/* Every card's button says "Cancel appointment": its visit and time tell them apart in a screen reader's list of buttons. */}
+      <CancelAppointmentButton
+        appointmentId={appointment.id}
+        onCancelled={onChanged}
+        aria-describedby={`${headingId} ${headingId}-when`}
+      />
     </li>
   );
 }
