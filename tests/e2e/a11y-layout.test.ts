@@ -1,7 +1,8 @@
 /**
  * Layout and display preferences in Chromium against the demo: target size (WCAG 2.5.8), reflow at
  * 320 CSS px (1.4.10), 400 % zoom (a 320×256 CSS-px viewport, which is 1280×1024 at 400 %), a
- * visible focus indicator in forced-colours mode (2.4.7), and no motion when the system asks.
+ * visible focus indicator in forced-colours mode (2.4.7), and no motion when the system asks;
+ * and, at 320 px, the dialog's width and the alignment of "Hide seconds" and the error summary's bullets.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,5 +207,87 @@ describe('forced colours and reduced motion', () => {
     // Without the preference it does animate, so the assertion below can tell the difference.
     expect((await animationOf('no-preference')).moving).toContain('hc-dialog');
     expect(await animationOf('reduce')).toEqual({ moving: [], animations: 0 });
+  });
+});
+
+/** Opens the dialog for a card, waits for its form and for the fade-in to end. */
+async function openFormAt(page: Page, cardText: string): Promise<void> {
+  await openDialogFor(page, cardText);
+  await page.getByRole('alertdialog').getByRole('radio').first().waitFor();
+  await page.waitForFunction(() => document.getAnimations().every((animation) => animation.playState !== 'running'));
+}
+
+describe('layout at 320 px', () => {
+  it('the dialog is as wide as the screen less its 8 px margins', async () => {
+    const { context, page } = await pageAt(320, 640);
+    await openFormAt(page, 'Wound dressing');
+    const width = await page.evaluate(() => document.querySelector('dialog[open]')!.getBoundingClientRect().width);
+    expect(width).toBe(304);
+    await context.close();
+  });
+
+  it('"Hide seconds" lines up with the countdown above it', async () => {
+    const { context, page } = await pageAt(320, 640);
+    await openFormAt(page, 'Physiotherapy review');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Hide seconds' }).waitFor();
+    const offset = await page.evaluate(() => {
+      const text = (selector: string) => {
+        // Where the words start, not the box: a button's padding would shift its text.
+        const range = document.createRange();
+        range.selectNodeContents(document.querySelector(`dialog[open] ${selector}`)!);
+        return range.getClientRects()[0]!.left;
+      };
+      return text('.hc-charge__seconds') - text('.hc-charge__countdown');
+    });
+    // Within its 2 px border (transparent, and kept: forced colours draw it).
+    expect(Math.abs(offset)).toBeLessThanOrEqual(2);
+    await context.close();
+  });
+
+  it("each error summary bullet sits by the first line of its link, not the last", async () => {
+    const { context, page } = await pageAt(320, 640);
+    await openFormAt(page, 'INR blood test');
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByRole('button', { name: 'Cancel appointment' }).click();
+    const link = dialog.getByRole('link', { name: /Tick the box/ });
+    await link.waitFor();
+    // The bullet is drawn, not in the DOM: find it in a screenshot of the list's left gutter (one
+    // image pixel per CSS pixel, the context's scale).
+    const gutter = await link.evaluate((element) => {
+      const item = element.closest('li')!.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      const lines = [...range.getClientRects()].filter((rect, index, all) => index === 0 || rect.top > all[index - 1]!.top);
+      return { x: item.left - 20, y: item.top, width: 20, height: item.height, firstLineBottom: lines[0]!.bottom - item.top, lines: lines.length };
+    });
+    // The case in question: a link that wraps.
+    expect(gutter.lines).toBeGreaterThan(1);
+    const png = await page.screenshot({ clip: { x: gutter.x, y: gutter.y, width: gutter.width, height: gutter.height } });
+    const inkRows = await page.evaluate(async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const rows: number[] = [];
+      for (let y = 0; y < image.height; y += 1) {
+        for (let x = 0; x < image.width; x += 1) {
+          const i = (y * image.width + x) * 4;
+          // Anything clearly darker than the white surface is the bullet.
+          if (data[i]! + data[i + 1]! + data[i + 2]! < 600) {
+            rows.push(y);
+            break;
+          }
+        }
+      }
+      return rows;
+    }, `data:image/png;base64,${png.toString('base64')}`);
+    expect(inkRows.length).toBeGreaterThan(0);
+    expect(Math.max(...inkRows)).toBeLessThanOrEqual(gutter.firstLineBottom);
+    await context.close();
   });
 });
