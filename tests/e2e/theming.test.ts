@@ -62,6 +62,22 @@ describe('dark mode', () => {
     console.log(`theming: dark mode, ${states.length} states scanned, 0 violations`);
   });
 
+  it('the last hour of a chargeable visit: "Hide seconds" on the warning surface keeps 4.5:1, and axe finds nothing', async () => {
+    page = await e2e.openPage({ colorScheme: 'dark', viewport: { width: 390, height: 844 } });
+    await signInAsAlice(page, demo);
+    // Due in 20 minutes: the warning, with seconds showing and the control that hides them.
+    await openDialogFor(page, 'Vitamin B12 injection');
+    const toggle = page.getByRole('alertdialog').getByRole('button', { name: 'Hide seconds' });
+    await toggle.waitFor();
+    const text = await colours('.hc-charge__seconds');
+    const surface = await colours('.hc-charge');
+    const [lighter, darker] = [luminance(text.text), luminance(surface.background)].sort((a, b) => b - a);
+    expect((lighter! + 0.05) / (darker! + 0.05)).toBeGreaterThanOrEqual(4.5);
+    const scan = await scanState(page, 'dark: chargeable, last hour, seconds shown');
+    expect(scan.violations).toEqual([]);
+    expect(scan.incomplete.filter((finding) => finding.review === undefined)).toEqual([]);
+  });
+
   it('stays light when the system asks for light', async () => {
     page = await e2e.openPage({ colorScheme: 'light', viewport: { width: 1024, height: 800 } });
     await signInAsAlice(page, demo);
