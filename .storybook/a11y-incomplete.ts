@@ -59,7 +59,7 @@ export async function reviewA11yIncomplete({ parameters, title, name, viewMode }
   for (const rule of result.incomplete) {
     for (const node of rule.nodes) {
       const message = messageOf(node);
-      const inView = rule.id === 'color-contrast' && /obscured|viewport|scrolled/i.test(message) ? await contrastInView(node) : null;
+      const inView = rule.id === 'color-contrast' && /obscured|overlapped|viewport|scrolled/i.test(message) ? await contrastInView(node) : null;
       const label = `${rule.id}@${node.target.join(' ')}${inView === null ? '' : ` (in view: ${inView})`}`;
       findings.push(label);
       if ((inView !== null && inView !== 'passes') || reviewOf(rule.id, message) === undefined) {

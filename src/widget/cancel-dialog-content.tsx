@@ -1,4 +1,4 @@
-import { memo, useEffect, useId, type ReactNode, type RefObject } from 'react';
+import { memo, useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { requiresChargeAcknowledgement } from '../core/index';
 import type { ChargeState } from '../core/index';
 import { AppointmentSummary } from './appointment-summary';
@@ -9,6 +9,8 @@ import { CancelStatusView } from './cancel-status-view';
 import { chargeSentenceIds, ChargeStatus } from './charge-status';
 import type { CancelAppointmentMessages } from './messages';
 import { useCancelFlow, type FormNotice } from './use-cancel-flow';
+import { useIsomorphicLayoutEffect } from './use-isomorphic-layout-effect';
+import { scrollFocusIntoView } from './use-native-dialog';
 import { useTimePassed } from './use-time-passed';
 import { visuallyHidden } from './visually-hidden';
 
@@ -82,6 +84,21 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   const chargeState = view.kind === 'form' ? charge.state : null;
   useEffect(() => onChargeStateChange(chargeState), [chargeState, onChargeStateChange]);
 
+  // A refusal's notice comes at the end of a form often taller than a phone's screen, while focus
+  // stays on the confirm button: it is scrolled into view (just above the dialog's actions, which
+  // stay in view) as it appears. Scrolling is silent; the alert is still spoken once, as inserted.
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const notice = view.kind === 'form' ? view.notice : null;
+  useIsomorphicLayoutEffect(() => {
+    if (notice !== null) noticeRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [notice, flow.noticeKey]);
+  // The form, once loaded, pushes "Keep appointment" (focused on opening) further down: keep it in view.
+  const isForm = view.kind === 'form';
+  useIsomorphicLayoutEffect(() => {
+    const dialog = dismissRef.current?.closest('dialog');
+    if (isForm && dialog) scrollFocusIntoView(dialog);
+  }, [isForm, dismissRef]);
+
   const longWait = useTimePassed(view.kind === 'pending_confirmation' ? view.since : null, PENDING_GUIDANCE_AFTER_MS);
 
   let main: ReactNode;
@@ -120,7 +137,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
             busy={isSubmitting}
           />
           {view.notice === null ? null : (
-            <div className="hc-notice" role="alert" data-notice={view.notice}>
+            <div className="hc-notice" role="alert" data-notice={view.notice} ref={noticeRef}>
               <p key={flow.noticeKey}>{noticeText(view.notice, messages)}</p>
               {retryable ? (
                 <button
@@ -183,7 +200,6 @@ export const CancelDialogContent = memo(function CancelDialogContent({
       );
   }
 
-  const isForm = view.kind === 'form';
   const isDecisionPending = isForm || view.kind === 'loading' || view.kind === 'load_error';
   useEffect(() => onDecidingChange(isDecisionPending), [isDecisionPending, onDecidingChange]);
   const confirmDisabled = isSubmitting || !online;

@@ -42,6 +42,11 @@ export function useNativeDialog({ dialogRef, open, onRequestClose, onClosed, ini
       target?.removeAttribute('autofocus');
       // Where the browser did not follow `autofocus` (older engines, jsdom), focus it ourselves.
       if (target !== null && dialog.ownerDocument.activeElement !== target) target.focus();
+      // `autofocus` during showModal() focuses without scrolling: on a phone the target could sit
+      // below the fold of a tall dialog. The stylesheet keeps the dialog's actions in view where
+      // the screen is tall enough; this covers short screens and pages without it. 'nearest' does
+      // not move what is already in view (the stuck actions), so the dialog still opens at its top.
+      scrollFocusIntoView(dialog);
     } else if (!open) {
       if (dialog.open) dialog.close();
       const target = returnFocusTo.current;
@@ -71,4 +76,19 @@ export function useNativeDialog({ dialogRef, open, onRequestClose, onClosed, ini
   }, [dialogRef]);
   // No cleanup on unmount: removing an open modal <dialog> from the document takes it out of the
   // top layer and un-inerts the page by itself (HTML's dialog removing steps).
+}
+
+/**
+ * Scrolls the element that has focus inside `dialog` into view, by as little as it takes, unless it
+ * is on screen already. Not scrollIntoView alone: for a button in the actions stuck at the foot of
+ * the dialog it would still scroll, to clear the scroll padding kept for those very actions.
+ */
+export function scrollFocusIntoView(dialog: HTMLDialogElement): void {
+  const active = dialog.ownerDocument.activeElement;
+  if (active === null || active === dialog || !dialog.contains(active)) return;
+  const box = active.getBoundingClientRect();
+  const top = dialog.getBoundingClientRect().top + dialog.clientTop;
+  if (box.top >= top && box.bottom <= top + dialog.clientHeight) return;
+  // Optional call: jsdom has no scrollIntoView.
+  active.scrollIntoView?.({ block: 'nearest' });
 }

@@ -61,7 +61,7 @@ export async function scanState(page: Page, state: string): Promise<StateScan> {
     const incomplete: AxeFinding[] = [];
     for (const { path, ...finding } of flatten(first.incomplete)) {
       const element = finding.rule === 'color-contrast' && path.length === 1 ? document.querySelector(path[0]!) : null;
-      if (element === null || !/obscured|viewport|scrolled/i.test(finding.message)) {
+      if (element === null || !/obscured|overlapped|viewport|scrolled/i.test(finding.message)) {
         incomplete.push(finding);
         continue;
       }
