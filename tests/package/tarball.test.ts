@@ -77,8 +77,12 @@ const isRelative = (specifier: string) => specifier.startsWith('./') || specifie
 const isNodeBuiltin = (specifier: string) => specifier.startsWith('node:') || builtinModules.includes(specifier);
 
 describe('the packed files', () => {
-  it('are the built package and the README, nothing else: no source, tests, stories or mock service worker', () => {
-    const outside = packed.files.filter((file) => !file.startsWith('dist/lib/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(file));
+  it('are the built package and its documents, nothing else: no source, tests, stories or mock service worker', () => {
+    // The README links to ARCHITECTURE.md and docs/ (accessibility, languages): an integrator with
+    // only the package can follow them.
+    const documents = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'ARCHITECTURE.md', 'docs/accessibility.md', 'docs/languages.md'];
+    for (const document of documents) expect(packed.files).toContain(document);
+    const outside = packed.files.filter((file) => !file.startsWith('dist/lib/') && !documents.includes(file));
     expect(outside).toEqual([]);
     expect(packed.files.filter((file) => /mockServiceWorker|\.test\.|\.stories\.|\.map$|\/demo\/|storybook|(^|\/)src\//i.test(file))).toEqual([]);
     expect(packed.files.filter((file) => !/\.(js|d\.ts|css)$/.test(file) && file.startsWith('dist/'))).toEqual([]);
