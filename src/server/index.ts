@@ -19,5 +19,5 @@ export { consoleJsonLogger, silentLogger } from './logger';
 export type { Logger, LogEntry, LogLevel } from './logger';
 export { startProxyServer } from './serve';
 export { toNodeListener } from './node-listener';
-export type { NodeRequestListener } from './node-listener';
+export type { NodeListenerOptions, NodeRequestListener } from './node-listener';
 export type { ProxyServerOptions, RunningProxyServer } from './serve';

@@ -5,8 +5,10 @@
  */
 import { getRequestListener } from '@hono/node-server';
 import { IncomingMessage, type ServerResponse } from 'node:http';
+import { answerAdapterError } from './adapter-error';
 import type { CancelHandler } from './app';
 import { bodyReadBeforeProxy, withBodyReadByParser } from './body-read-by-parser';
+import { consoleJsonLogger, type Logger } from './logger';
 
 export type NodeRequestListener = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
@@ -17,7 +19,15 @@ export type NodeRequestListener = (request: IncomingMessage, response: ServerRes
  * `req.url` whole, whereas `app.use('/api', …)` would strip the prefix. The handler's
  * `authenticate` receives Node's request as `nodeRequest`, with the portal's session on it.
  */
-export function toNodeListener(handler: CancelHandler): NodeRequestListener {
+export interface NodeListenerOptions {
+  /**
+   * Where a request that makes no URL (a backslash in the path, a Host with userinfo) is logged
+   * (`proxy.client_error`) before it is answered 400 in the envelope. Default: JSON lines on stdout.
+   */
+  logger?: Logger;
+}
+
+export function toNodeListener(handler: CancelHandler, { logger = consoleJsonLogger }: NodeListenerOptions = {}): NodeRequestListener {
   const listener = getRequestListener(
     (request, { incoming }) =>
       handler(bodyReadBeforeProxy(incoming) ? withBodyReadByParser(request) : request, {
@@ -25,7 +35,7 @@ export function toNodeListener(handler: CancelHandler): NodeRequestListener {
         ...(incoming instanceof IncomingMessage ? { nodeRequest: incoming } : {}),
       }),
     // overrideGlobalObjects: false: never replace the host application's global Request/Response.
-    { overrideGlobalObjects: false },
+    { overrideGlobalObjects: false, errorHandler: answerAdapterError(logger) },
   );
   return listener as NodeRequestListener;
 }

@@ -4,9 +4,10 @@
  * segments, NUL, CR/LF, backslashes, raw non-ASCII), methods undici will not send (TRACE, TRACK,
  * CONNECT), smuggling-shaped framing and Host tricks. Some are refused by Node's HTTP parser
  * before the proxy runs: the server's `clientError` listener answers those in the contract's
- * envelope too (`invalid_request`, with Node's status). A few are refused by the server adapter
- * (a target or Host the URL parser refuses) or by Node's own Host check, with an empty body: those
- * are asserted by status only (code null). Nothing here ever reaches Heim as a POST.
+ * envelope too (`invalid_request`, with Node's status). A target or Host that makes no URL (and a
+ * missing Host) is refused by the server adapter, in the envelope too (its error handler). Only
+ * what gets no HTTP answer at all is asserted by status only (code null). Nothing here ever
+ * reaches Heim as a POST.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/core/errors';
@@ -104,9 +105,9 @@ const TARGETS: RawCase[] = [
   { name: 'raw Cyrillic а (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/\u0430pt_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'raw fullwidth letters (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/\uff41pt_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'raw zero-width joiner (UTF-8 bytes) in the target', bytes: utf8Target('/api/appointments/apt\u200d_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
-  { name: 'backslash traversal', ...get('/api/appointments/apt_alice_3d\\..\\apt_bilal_3d'), status: 400, code: null, upstream: 'none' },
-  { name: 'backslashes for slashes', ...get('/api\\appointments\\apt_alice_3d'), status: 400, code: null, upstream: 'none' },
-  { name: 'asterisk-form target', parts: { method: 'OPTIONS', target: '*' }, status: 400, code: null, upstream: 'none' },
+  { name: 'backslash traversal', ...get('/api/appointments/apt_alice_3d\\..\\apt_bilal_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'backslashes for slashes', ...get('/api\\appointments\\apt_alice_3d'), status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'asterisk-form target', parts: { method: 'OPTIONS', target: '*' }, status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'a target over the header size limit', ...get(`/api/appointments/${'a'.repeat(20_000)}`), status: 431, code: 'invalid_request', upstream: 'none' },
   { name: 'a 10 KB id', ...get(`/api/appointments/${'a'.repeat(10 * 1024)}`), status: 400, code: 'invalid_appointment_id', upstream: 'none' },
   { name: 'a 10 KB id on cancel', ...post(`/api/appointments/${'a'.repeat(10 * 1024)}/cancel`), status: 400, code: 'invalid_appointment_id', upstream: 'none' },
@@ -142,9 +143,9 @@ const FRAMING: RawCase[] = [
   { name: 'NUL in a header value', parts: { method: 'GET', target: '/api/healthz', headers: { 'X-Test': 'a\u0000b' } }, status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'a space in a header name', parts: { method: 'GET', target: '/api/healthz', headers: { 'X Bad': '1' } }, status: 400, code: 'invalid_request', upstream: 'none' },
   { name: 'an obsolete folded header', parts: { method: 'GET', target: '/api/healthz', headers: { 'X-Folded': 'a\r\n b' } }, status: 400, code: 'invalid_request', upstream: 'none' },
-  { name: 'HTTP/1.1 without Host', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: null }, status: 400, code: null, upstream: 'none' },
-  { name: 'a Host with userinfo', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: 'evil.example@127.0.0.1' }, signedIn: true, status: 400, code: null, upstream: 'none' },
-  { name: 'a Host with a path', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: '127.0.0.1/../evil' }, signedIn: true, status: 400, code: null, upstream: 'none' },
+  { name: 'HTTP/1.1 without Host', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: null }, status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'a Host with userinfo', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: 'evil.example@127.0.0.1' }, signedIn: true, status: 400, code: 'invalid_request', upstream: 'none' },
+  { name: 'a Host with a path', parts: { method: 'GET', target: '/api/appointments/apt_alice_3d', host: '127.0.0.1/../evil' }, signedIn: true, status: 400, code: 'invalid_request', upstream: 'none' },
 ];
 
 /** CSRF against the bin's default (own origin only), where Host decides what "own" is. */
