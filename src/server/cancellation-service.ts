@@ -43,8 +43,8 @@ interface PendingCancel {
   acknowledgedCharge: boolean;
   /**
    * From when reads that agree nothing was cancelled may end the attempt as not cancelled. At once
-   * when Heim answered an error (500, 503, 429): that request is over at Heim. After
-   * GATEWAY_GRACE_MS when a gateway answered 502/504 for it: Heim may still be carrying it out.
+   * when Heim itself answered an error (500, 429): that request is over at Heim. After
+   * GATEWAY_GRACE_MS when a gateway answered 502/503/504 for it: Heim may still be carrying it out.
    * After LOST_ANSWER_GRACE_MS (a day) when the answer was lost (timeout, reset, unreadable 2xx):
    * until then only Heim showing the cancellation, or the visit reading completed, ends it.
    */

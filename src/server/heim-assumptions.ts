@@ -28,15 +28,14 @@ export const CANCELLED_STATUS = 'cancelled';
 export const COMPLETED_STATUS = 'completed';
 
 /**
- * Assumed: Heim sits behind gateways (load balancers, a service mesh) that answer 502 or 504
- * themselves when they passed the request on and then lost Heim's answer (a broken connection,
- * Heim too slow), while Heim may still be carrying the request out. Such an answer is not Heim's:
- * for a cancel it is as uncertain as our own timeout. A 503 says the request was not handled at
- * all (RFC 9110 §15.6.4: overload or maintenance, whoever answers it), so like 500 and 429 it is
- * taken as an answer that ends the request: "Heim is down" (bff-api.md's 502 `upstream_error`)
- * once the reads agree nothing was cancelled.
+ * Assumed: Heim sits behind gateways (load balancers, a service mesh) that answer 502, 503 or 504
+ * themselves when the connection to Heim broke or Heim was slow, while Heim may still be carrying
+ * out the request. Such an answer is not Heim's: for a cancel it is as uncertain as our own
+ * timeout. 500 and 429 are taken as Heim's own answers. 503 is a gateway's although RFC 9110 says
+ * "not handled": a service mesh (Envoy, Istio) answers 503 "upstream connect error or
+ * disconnect/reset before headers" after it has passed the request on, so Heim may carry it out.
  */
-export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 504]);
+export const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
 /**
  * Assumed: how long a request a gateway gave up on may still be carried out by Heim. Past it, reads
  * that agree nothing was cancelled end the attempt ("not cancelled", so the patient may try again);

@@ -21,9 +21,9 @@ export type HeimOutcome<T> =
   | { kind: 'not_found'; status: 404 }
   /** Heim answered 4xx (other than 404): it refused. */
   | { kind: 'rejected'; status: number }
-  /** Heim answered 3xx, 429, 503 or another 5xx of its own (not 502/504): something went wrong, maybe after acting. */
+  /** Heim answered 3xx, 429 or a 5xx of its own (not 502/503/504): something went wrong, maybe after acting. */
   | { kind: 'failed'; status: number }
-  /** A gateway in front of Heim answered 502/504: Heim may still be carrying the request out. */
+  /** A gateway in front of Heim answered 502/503/504: Heim may still be carrying the request out. */
   | { kind: 'gateway'; status: number }
   /** A 2xx we could not read: it probably acted. */
   | { kind: 'malformed'; status: number }

@@ -2,7 +2,7 @@
  * The fault matrix (issue 4): every fault the simulator can inject, applied to the cancel POST and
  * to the GET that reconciles a lost answer. In every cell, what the patient is finally told (the
  * cancel answer, then the status polling the widget does) must equal what the simulated Heim
- * holds, with at most one upstream POST, inside the time budget. A gateway's 502 leaves the
+ * holds, with at most one upstream POST, inside the time budget. A gateway's 502/503 leaves the
  * attempt pending for GATEWAY_GRACE_MS (Heim may still carry it out), so the patient's polling here
  * comes back once past it, on the proxy's clock, before anything may be called "not cancelled".
  */
