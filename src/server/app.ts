@@ -84,16 +84,23 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
     const idempotencyKey = readIdempotencyKey(request);
     // A retry with a key whose request is answered or still running (a lost connection, a double
     // tap) gets that answer and never reaches Heim: it is not a new attempt, so it is not counted.
-    // Anything else is counted before its body is read, so a limited sender costs us no reading.
-    if (!service.isAnsweredRetry(patientId, idempotencyKey)) {
+    // Anything else is counted before its body is read, so a limited sender costs us no reading; a
+    // "retry" whose first request ended meanwhile is counted by the service when it runs anew.
+    let limited: { retryAfterSeconds: number } | null = null;
+    const countAttempt = (): boolean => {
       const decision = limiter.hit(patientId);
-      if (!decision.allowed) {
-        log({ level: 'warn', event: 'cancel.rate_limited', appointmentId });
-        return errorResponse('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
-      }
-    }
+      if (!decision.allowed) limited = decision;
+      return decision.allowed;
+    };
+    const rateLimited = (decision: { retryAfterSeconds: number }) => {
+      log({ level: 'warn', event: 'cancel.rate_limited', appointmentId });
+      return errorResponse('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
+    };
+    const retry = service.isAnsweredRetry(patientId, idempotencyKey);
+    if (!retry && !countAttempt()) return rateLimited(limited!);
     const body = parseCancelBody(await readJsonBody(request), resolved.noteMaxLength);
-    const result = await service.cancel({ patientId, appointmentId, idempotencyKey, body });
+    const result = await service.cancel({ patientId, appointmentId, idempotencyKey, body }, retry ? countAttempt : undefined);
+    if (result === 'not_admitted') return rateLimited(limited!);
     if (result.status >= 400) {
       const code = (result.body as { error?: { code?: string } }).error?.code ?? null;
       log({ level: 'info', event: 'cancel.refused', appointmentId, status: result.status, code });

@@ -222,7 +222,12 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       const existing = await heim.getCancellation(appointmentId);
       if (existing.kind === 'ok') {
         const settled = entry ? settlePending(appointmentId, entry, existing.value) : null;
-        if (settled && entry?.scope === scope) return settled;
+        if (settled && entry?.scope === scope) {
+          // This key's own lost POST, now settled: the key stays bound to it (even if its record
+          // had expired and this retry made a new one).
+          record.sent = true;
+          return settled;
+        }
         return errorAnswer('already_cancelled', { cancellation: sawCancellation(appointmentId, existing.value) });
       }
       if (!(entry && settleAsNotCancelled(appointmentId, entry, existing.kind, appointment.status))) {
@@ -323,30 +328,42 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   /**
    * Whether this key's request already has its final answer or is still running: a retry with it is
    * answered from that (or told the key is bound to another request) and never reaches Heim. The
-   * route asks before counting an attempt against the rate limit: retrying is not attempting.
+   * route asks before reading the body, to count everything else against the rate limit first;
+   * what it lets through uncounted is counted by `cancel` if it turns out to need a new run.
    */
   function isAnsweredRetry(patientId: string, idempotencyKey: string): boolean {
     const record = store.get(scopeOf(patientId, idempotencyKey));
     return record !== undefined && (record.final !== null || record.inFlight !== null);
   }
 
-  async function cancel(command: CancelCommand): Promise<StoredAnswer> {
+  /**
+   * Answers a cancel: from its key when it has a final answer or its first request is running (a
+   * join), 422 for a key bound to another body, else a new run under the appointment's lock.
+   * `admit` is asked only before a new run (a rate limit's count); 'not_admitted' when it refuses,
+   * with nothing bound or sent. The key stays bound only if the run sent Heim the cancel.
+   */
+  async function cancel(command: CancelCommand, admit: () => boolean = () => true): Promise<StoredAnswer | 'not_admitted'> {
     const scope = scopeOf(command.patientId, command.idempotencyKey);
     const fingerprint = requestFingerprint(command.appointmentId, command.body);
-    const record = store.get(scope) ?? store.create(scope, command.appointmentId, fingerprint);
-    if (record.fingerprint !== fingerprint) return errorAnswer('idempotency_key_reused');
-    if (record.final) return record.final;
-    if (record.inFlight) return record.inFlight;
+    const existing = store.get(scope);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) return errorAnswer('idempotency_key_reused');
+      if (existing.final) return existing.final;
+      if (existing.inFlight) return existing.inFlight;
+    }
+    if (!admit()) return 'not_admitted';
+    const record = existing ?? store.create(scope, command.appointmentId, fingerprint);
 
     const run = locks.runExclusive(command.appointmentId, () => execute(command, scope, record));
     record.inFlight = run;
     try {
       const result = await run;
-      if (!record.sent) store.release(scope, record);
-      else if (isFinal(result)) record.final = result;
+      if (record.sent && isFinal(result)) record.final = result;
       return result;
     } finally {
       record.inFlight = null;
+      // Also when the run threw (a 404 or Heim unreadable, before anything was sent): the key is free.
+      if (!record.sent) store.release(scope, record);
     }
   }
 

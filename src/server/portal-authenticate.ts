@@ -47,8 +47,9 @@ export const EXPECTED_IDENTITY_SHAPE = "{ patientId: 'p_…' } | null";
 const identitySchema = z.object({ patientId: z.string().regex(PATIENT_ID_PATTERN) }).nullable();
 
 /**
- * `authenticate` threw. Kept apart from the proxy's own failures so the log names the stage and the
- * portal's message (its own code's words, sent to its own logger), and the 500 says nothing was done.
+ * `authenticate` threw. Kept apart from the proxy's own failures so the log names the stage (with
+ * the error's name and code, never its message, which may hold the portal's own secrets), and the
+ * 500 says nothing was done.
  */
 export class AuthenticateThrew extends Error {
   constructor(readonly thrown: unknown) {

@@ -28,7 +28,7 @@ const read = (path = '') => new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/
 
 describe('an authenticate that throws', () => {
   const thrower: Authenticate = () => {
-    // Its message holds the Heim key by accident: the redacting logger still takes it out.
+    // Its message holds the Heim key by accident: the message is not logged at all (nor returned).
     throw new TypeError(`Cannot read properties of undefined (reading 'patientId') near ${HEIM_KEY}`);
   };
 

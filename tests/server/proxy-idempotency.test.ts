@@ -6,8 +6,10 @@
  * amendments, as the reads do.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TestBackend } from '../support/backend';
+import { TEST_PORTAL_ORIGIN, type TestBackend } from '../support/backend';
 import { cancelRequest, FIXED_NOW, freshKey, json, readAppointment, startAsAlice } from './helpers';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let backend: TestBackend;
 let send: (request: Request) => Promise<Response>;
@@ -45,6 +47,19 @@ describe('a refusal before anything reached Heim leaves the key free', () => {
     expect(upstreamPosts()).toHaveLength(1);
   });
 
+  it('frees the key when the refusal is thrown before anything was sent (Heim unreadable: 502), so a corrected body is not 422', async () => {
+    await start();
+    const key = freshKey();
+    backend.simulator.setFault({ route: 'appointment', status: 500, times: 1 });
+    const unreadable = await send(cancelRequest('apt_alice_5h', { key }));
+    expect(unreadable.status).toBe(502);
+    expect(upstreamPosts()).toHaveLength(0);
+
+    const corrected = await send(cancelRequest('apt_alice_5h', { key, body: { reasonCode: 'patient_unwell', acknowledgeCharge: true } }));
+    expect(corrected.status).toBe(200);
+    expect(upstreamPosts()).toHaveLength(1);
+  });
+
   it('still binds a key once Heim was sent the cancel: another body is 422 and nothing more is sent', async () => {
     await start();
     const key = freshKey();
@@ -70,6 +85,56 @@ describe('a retry answered from its key is not a new attempt', () => {
     // The limit still holds for new keys: the second attempt is allowed, the third is not.
     expect((await send(cancelRequest('apt_bilal_3d'))).status).toBe(404);
     expect((await send(cancelRequest('apt_alice_30h'))).status).toBe(429);
+    expect(upstreamPosts()).toHaveLength(1);
+  });
+
+  it('counts a "retry" that has to run anew after all: one sent while its key was in flight, whose first request then ended without sending', async () => {
+    await start({ proxy: { rateLimit: { max: 1, windowMs: 60_000 } } });
+    const key = freshKey();
+    // A: its ownership read is slow, then it is refused before Heim (no acknowledgement): the key is freed.
+    backend.simulator.setFault({ route: 'appointment', latencyMs: 200, times: 1 });
+    const first = send(cancelRequest('apt_alice_5h', { key }));
+    await sleep(50);
+    // B: the same key while A is in flight, its body arriving only after A has ended.
+    let finishBody!: (text: string) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        finishBody = (text) => {
+          controller.enqueue(new TextEncoder().encode(text));
+          controller.close();
+        };
+      },
+    });
+    const headers = { 'content-type': 'application/json', 'x-requested-with': 'heim-cancel-widget', origin: TEST_PORTAL_ORIGIN, 'idempotency-key': key };
+    const second = send(
+      new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_5h/cancel`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit),
+    );
+    expect((await first).status).toBe(409);
+    finishBody(JSON.stringify({ reasonCode: 'patient_unwell', acknowledgeCharge: true }));
+    // B now needs a run of its own: it is a second attempt, over the limit of one.
+    const limited = await second;
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(upstreamPosts()).toHaveLength(0);
+  });
+});
+
+describe('a lost answer settled by a retry whose key had been forgotten', () => {
+  it('keeps the settled 200 for that key: the next retry is 200 too, not already_cancelled', async () => {
+    let laterMs = 0;
+    await start({ now: () => FIXED_NOW + laterMs, heim: { timeoutMs: 100 } });
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 300, times: 1 });
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    // A day and an hour on (the key's record has expired), and Heim has carried the cancel out.
+    laterMs = 25 * 3_600_000;
+    await sleep(400);
+    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
+    const again = await send(cancelRequest('apt_alice_3d', { key }));
+    expect(again.status).toBe(200);
+    expect((await json(again)).status).toBe('cancelled');
     expect(upstreamPosts()).toHaveLength(1);
   });
 });

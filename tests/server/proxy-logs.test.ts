@@ -115,7 +115,7 @@ describe('operations log', () => {
     );
   });
 
-  // A throwing authenticate is the portal's own code: its message is logged (authenticate-set-up.test.ts).
+  // A throwing authenticate is logged by stage, name and code, never its message either (authenticate-set-up.test.ts).
   it("logs a fault inside the proxy by its name and route, never its message (it may hold upstream text)", async () => {
     const portalSecret = 'postgres://portal:hunter2-portal-db-password@db.internal/sessions';
     const simulator = createSimulator({ apiKeys: [HEIM_KEY], seed: 'demo' });
