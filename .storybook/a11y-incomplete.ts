@@ -62,7 +62,10 @@ export async function reviewA11yIncomplete({ parameters, title, name, viewMode }
       const inView = rule.id === 'color-contrast' && /obscured|overlapped|viewport|scrolled/i.test(message) ? await contrastInView(node) : null;
       const label = `${rule.id}@${node.target.join(' ')}${inView === null ? '' : ` (in view: ${inView})`}`;
       findings.push(label);
-      if ((inView !== null && inView !== 'passes') || reviewOf(rule.id, message) === undefined) {
+      const selector = node.target.length === 1 && typeof node.target[0] === 'string' ? node.target[0] : null;
+      const element = selector === null ? null : document.querySelector(selector);
+      const isWithin = (scope: string) => element?.closest(scope) != null;
+      if ((inView !== null && inView !== 'passes') || reviewOf(rule.id, message, isWithin) === undefined) {
         problems.push(`unreviewed incomplete result ${label}: ${message}`);
       }
     }

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { reviewOf, WCAG_22_AA_TAGS } from '../../src/demo/stories/a11y-review';
+import { REVIEW_SCOPES, reviewOf, WCAG_22_AA_TAGS } from '../../src/demo/stories/a11y-review';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,6 +18,8 @@ export interface AxeFinding {
   readonly message: string;
   /** For text out of view: what a second check found once it was scrolled into view. */
   readonly recheck?: 'passes' | 'fails' | 'undecided';
+  /** Which reviews' `within` selectors the node matches or is inside (scoped reviews need it). */
+  readonly within?: string[];
 }
 
 export interface StateScan {
@@ -42,7 +44,7 @@ export async function scanState(page: Page, state: string): Promise<StateScan> {
   // Evaluated through the DevTools protocol, not a <script>: the demo's Content-Security-Policy
   // (script-src 'self') stays in force while it is scanned.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  const result = await page.evaluate(async (tags): Promise<InPageResult> => {
+  const result = await page.evaluate(async ({ tags, scopes }): Promise<InPageResult> => {
     type AxeNode = { target: string[]; any: { message: string }[]; all: { message: string }[]; none: { message: string }[] };
     type AxeRule = { id: string; nodes: AxeNode[] };
     type AxeResults = { violations: AxeRule[]; incomplete: AxeRule[]; passes: AxeRule[] };
@@ -59,8 +61,10 @@ export async function scanState(page: Page, state: string): Promise<StateScan> {
     const first = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
     const violations: AxeFinding[] = flatten(first.violations).map(({ path: _path, ...rest }) => rest);
     const incomplete: AxeFinding[] = [];
-    for (const { path, ...finding } of flatten(first.incomplete)) {
-      const element = finding.rule === 'color-contrast' && path.length === 1 ? document.querySelector(path[0]!) : null;
+    for (const { path, ...found } of flatten(first.incomplete)) {
+      const node = path.length === 1 ? document.querySelector(path[0]!) : null;
+      const finding = { ...found, within: scopes.filter((scope) => node?.closest(scope) != null) };
+      const element = finding.rule === 'color-contrast' ? node : null;
       if (element === null || !/obscured|overlapped|viewport|scrolled/i.test(finding.message)) {
         incomplete.push(finding);
         continue;
@@ -76,14 +80,17 @@ export async function scanState(page: Page, state: string): Promise<StateScan> {
       incomplete.push({ ...finding, recheck });
     }
     return { violations, incomplete };
-  }, [...WCAG_22_AA_TAGS]);
+  }, { tags: [...WCAG_22_AA_TAGS], scopes: [...REVIEW_SCOPES] });
   return {
     state,
     violations: result.violations,
     incomplete: result.incomplete.map((finding) => ({
       ...finding,
       // Out-of-view text is accepted only once it has passed in view.
-      review: finding.recheck === undefined || finding.recheck === 'passes' ? reviewOf(finding.rule, finding.message)?.review : undefined,
+      review:
+        finding.recheck === undefined || finding.recheck === 'passes'
+          ? reviewOf(finding.rule, finding.message, (scope) => finding.within?.includes(scope) === true)?.review
+          : undefined,
     })),
   };
 }

@@ -15,6 +15,11 @@ export interface ReviewedIncomplete {
   readonly message: RegExp;
   /** Why it is not a failure (or what checks it instead). */
   readonly review: string;
+  /**
+   * Where the review holds: the node must match this selector or be inside an element that does.
+   * Unset: anywhere (the reason is in the message itself, and is rechecked where it can be).
+   */
+  readonly within?: string;
 }
 
 export const REVIEWED_INCOMPLETE: readonly ReviewedIncomplete[] = [
@@ -36,6 +41,7 @@ export const REVIEWED_INCOMPLETE: readonly ReviewedIncomplete[] = [
   {
     rule: 'color-contrast',
     message: /partially overlaps other elements/i,
+    within: '.hc-dialog__actions',
     review:
       "A button in the dialog's actions, which stay at its foot on a tall screen while content scrolls under them: " +
       "axe sees the content beneath and cannot pick a background. The bar's background is opaque (it inherits the " +
@@ -45,13 +51,22 @@ export const REVIEWED_INCOMPLETE: readonly ReviewedIncomplete[] = [
   {
     rule: 'color-contrast',
     message: /Element has no value; test color contrast with a value entered/,
+    within: 'textarea.hc-textarea',
     review:
       'An empty field (the note) has no text for axe to judge. What is typed there is --hc-color-text on ' +
       '--hc-color-surface, the pair axe judges on every paragraph of the same dialog.',
   },
 ];
 
-/** The review for one incomplete node, or undefined when nobody has reviewed this case. */
-export function reviewOf(rule: string, message: string): ReviewedIncomplete | undefined {
-  return REVIEWED_INCOMPLETE.find((reviewed) => reviewed.rule === rule && reviewed.message.test(message));
+/** Every `within` selector of the reviews: what a scan must tell about each node it reports. */
+export const REVIEW_SCOPES: readonly string[] = REVIEWED_INCOMPLETE.flatMap((reviewed) => (reviewed.within === undefined ? [] : [reviewed.within]));
+
+/**
+ * The review for one incomplete node, or undefined when nobody has reviewed this case. `isWithin`
+ * says whether the node matches (or is inside) a selector: without it, scoped reviews never apply.
+ */
+export function reviewOf(rule: string, message: string, isWithin: (selector: string) => boolean = () => false): ReviewedIncomplete | undefined {
+  return REVIEWED_INCOMPLETE.find(
+    (reviewed) => reviewed.rule === rule && reviewed.message.test(message) && (reviewed.within === undefined || isWithin(reviewed.within)),
+  );
 }
