@@ -66,7 +66,7 @@ function AppointmentCard({ appointment, onChanged }: { appointment: DemoSession[
         {eta ? whenFormat.format(new Date(eta)) : 'Arrival time not set yet'}
       </p>
       <p className="demo-card__status">Status: {STATUS_LABELS[appointment.status] ?? appointment.status}</p>
-      {/* Every card's button says "Cancel appointment": its visit and time tell them apart in a screen reader's list of buttons. */}
+      {/* Every card's button says "Cancel appointment": its description (the visit and time) is said when it gets focus. */}
       <CancelAppointmentButton
         appointmentId={appointment.id}
         onCancelled={onChanged}
