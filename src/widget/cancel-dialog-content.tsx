@@ -82,6 +82,13 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   busyRef.current = isSubmitting;
 
   const chargeState = view.kind === 'form' ? charge.state : null;
+  // Opened before the appointment arrived: the description said "Loading…", so the charge status
+  // says its sentences once when the form first appears (not again in this opening).
+  const openedLoading = useRef(view.kind === 'loading');
+  const arrivedAfterOpening = openedLoading.current && view.kind === 'form';
+  useEffect(() => {
+    if (view.kind === 'form') openedLoading.current = false;
+  }, [view.kind]);
   useEffect(() => onChargeStateChange(chargeState), [chargeState, onChargeStateChange]);
 
   // A refusal's notice comes at the end of a form often taller than a phone's screen, while focus
@@ -114,6 +121,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           <ChargeStatus
             id={chargeId}
             quiet={flow.chargeChangeTold}
+            arrivedAfterOpening={arrivedAfterOpening}
             state={charge.state}
             targetMs={charge.targetMs}
             chargeableFromMs={charge.chargeableFromMs}

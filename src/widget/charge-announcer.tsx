@@ -17,17 +17,30 @@ export interface ChargeAnnouncerProps {
   readonly messages: CancelAppointmentMessages;
   /** A change of state now is already said elsewhere (a refusal's alert): keep it, don't speak it. */
   readonly quiet?: boolean;
+  /**
+   * Said once, as it mounts: what cancelling may cost, when the dialog opened before the appointment
+   * had arrived (its description then said only "Loading…", and the form arrives silently).
+   */
+  readonly onArrival?: string | null;
 }
 
 /**
  * A polite live region that speaks only at thresholds: a few fixed minutes before the next
  * transition (at most once a minute) and, always and clearly, when charges begin. Silent on
- * opening: the dialog itself already says the state.
+ * opening: the dialog's description already says the state. Unless the appointment arrived after
+ * the dialog opened: then `onArrival` is said once.
  */
-export function ChargeAnnouncer({ state, targetMs, serverNow, messages, quiet = false }: ChargeAnnouncerProps) {
+export function ChargeAnnouncer({ state, targetMs, serverNow, messages, quiet = false, onArrival = null }: ChargeAnnouncerProps) {
   const [message, setMessage] = useState('');
   const lastSpokenAt = useRef<number | null>(null);
   const previousState = useRef(state);
+
+  // Set after the region is in the page (an effect, not the first render): text present as a live
+  // region appears is not reliably spoken. Read once, as it mounts.
+  const arrival = useRef(onArrival);
+  useEffect(() => {
+    if (arrival.current) setMessage(arrival.current);
+  }, []);
 
   useEffect(() => {
     if (previousState.current === state) return;

@@ -29,6 +29,11 @@ export interface ChargeStatusProps {
   readonly id?: string;
   /** A change of state now is told by a refusal's alert (or a cancel is out): it is not spoken again. */
   readonly quiet?: boolean;
+  /**
+   * The appointment arrived after the dialog opened, so the dialog's description said only
+   * "Loading…": its fixed sentences are said once as it appears (ChargeAnnouncer's `onArrival`).
+   */
+  readonly arrivedAfterOpening?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export function ChargeStatus({
   messages,
   id,
   quiet = false,
+  arrivedAfterOpening = false,
 }: ChargeStatusProps) {
   const titleId = id === undefined ? undefined : `${id}-title`;
   const textId = id === undefined ? undefined : `${id}-text`;
@@ -105,44 +111,51 @@ export function ChargeStatus({
       </>
     );
 
+  // The fixed sentences, as the description reads them (chargeSentenceIds): title, then text.
+  let title: string | null = null;
+  let text: string | null;
   let content;
   if (state === 'no_eta') {
+    text = messages.chargeNoEta;
     content = (
       <p className="hc-charge__text" id={textId}>
         {messages.chargeNoEta}
       </p>
     );
   } else if (state === 'free') {
+    text = chargeableFromMs === null ? null : messages.chargeFree({ until: messages.formatDateTime(chargeableFromMs, timeZone) });
     content = (
       <>
         <p className="hc-charge__text" id={textId}>
-          {chargeableFromMs === null
-            ? null
-            : messages.chargeFree({ until: messages.formatDateTime(chargeableFromMs, timeZone) })}
+          {text}
         </p>
         {countdown(renderFree)}
       </>
     );
   } else if (state === 'chargeable') {
+    title = messages.chargeChargeableTitle;
+    text = messages.chargeChargeableBody({ windowHours });
     content = (
       <>
         <h3 className="hc-charge__title" id={titleId}>
-          {messages.chargeChargeableTitle}
+          {title}
         </h3>
         {countdown(renderDueIn)}
         <p className="hc-charge__text" id={textId}>
-          {messages.chargeChargeableBody({ windowHours })}
+          {text}
         </p>
       </>
     );
   } else {
+    title = messages.chargeDueTitle;
+    text = messages.chargeDueBody;
     content = (
       <>
         <h3 className="hc-charge__title" id={titleId}>
-          {messages.chargeDueTitle}
+          {title}
         </h3>
         <p className="hc-charge__text" id={textId}>
-          {messages.chargeDueBody}
+          {text}
         </p>
       </>
     );
@@ -151,7 +164,14 @@ export function ChargeStatus({
   return (
     <section className="hc-charge" data-charge={state} id={id} ref={sectionRef} tabIndex={-1}>
       {content}
-      <ChargeAnnouncer state={state} targetMs={targetMs} serverNow={serverNow} messages={messages} quiet={quiet} />
+      <ChargeAnnouncer
+        state={state}
+        targetMs={targetMs}
+        serverNow={serverNow}
+        messages={messages}
+        quiet={quiet}
+        onArrival={arrivedAfterOpening ? messages.announceLoaded({ charge: [title, text].filter(Boolean).join(' ') }) : null}
+      />
     </section>
   );
 }

@@ -54,6 +54,8 @@ export interface CancelAppointmentMessages {
   readonly announceDue: string;
   readonly announceFreeRemaining: (values: { remaining: string }) => string;
   readonly announceDueIn: (values: { remaining: string }) => string;
+  /** Said once when the appointment arrives after the dialog opened: `charge` is the charge status's fixed sentences. */
+  readonly announceLoaded: (values: { charge: string }) => string;
   /** The control that stops the countdown changing every second (WCAG 2.2.2), while seconds show. */
   readonly hideSeconds: string;
   /** The same control once seconds are hidden. */
@@ -180,6 +182,7 @@ export const defaultMessages: CancelAppointmentMessages = {
   announceDue: 'The practitioner is due now. If you cancel now, you may be charged.',
   announceFreeRemaining: ({ remaining }) => `${remaining} left to cancel free of charge.`,
   announceDueIn: ({ remaining }) => `The practitioner is due in ${remaining}.`,
+  announceLoaded: ({ charge }) => `Appointment loaded. ${charge}`,
   hideSeconds: 'Hide seconds',
   showSeconds: 'Show seconds',
 

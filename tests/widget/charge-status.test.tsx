@@ -107,8 +107,11 @@ describe('live state while the dialog is open', () => {
     expect(dialog).toHaveAttribute('data-charge', 'free');
     expect(within(dialog).getByText(/^Time left to cancel free of charge: \d seconds?\.$/)).toBeInTheDocument();
     expect(within(dialog).queryByRole('checkbox')).not.toBeInTheDocument();
+    // Opened before the appointment arrived, so its arrival said the charge once; nothing else has spoken.
     const liveRegions = within(dialog).getAllByRole('status');
-    expect(liveRegions.map((region) => region.textContent).join('')).toBe('');
+    expect(liveRegions.map((region) => region.textContent).filter(Boolean)).toEqual([
+      defaultMessages.announceLoaded({ charge: within(dialog).getByText(/^Free to cancel until /).textContent! }),
+    ]);
 
     await act(() => vi.advanceTimersByTimeAsync(10_000));
 

@@ -48,3 +48,41 @@ describe("the dialog's description", () => {
     }
   });
 });
+
+describe('what cancelling may cost, when the appointment arrives after the dialog opened', () => {
+  const statusTexts = (dialog: HTMLElement) => within(dialog).queryAllByRole('status').map((status) => status.textContent ?? '');
+
+  it('is said once by a polite status as the form appears, and not on a reopening that has the appointment already', async () => {
+    const harness = await createWidgetHarness();
+    // The first read of the appointment waits until the test lets it through.
+    let letThrough!: () => void;
+    const arrived = new Promise<void>((resolve) => (letThrough = resolve));
+    let reads = 0;
+    const held: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.endsWith('/appointments/apt_alice_5h') && (reads += 1) === 1) await arrived;
+      return harness.fetch(input, init);
+    };
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_5h" fetch={held} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    let dialog = await screen.findByRole('alertdialog');
+    // Opened before the appointment arrived: the description is only "Loading…".
+    expect(dialog).toHaveAccessibleDescription(defaultMessages.loading);
+    letThrough();
+    await within(dialog).findByRole('group', { name: defaultMessages.reasonLegend });
+    const said = defaultMessages.announceLoaded({
+      charge: `${defaultMessages.chargeChargeableTitle} ${defaultMessages.chargeChargeableBody({ windowHours: 24 })}`,
+    });
+    await expect.poll(() => statusTexts(dialog).filter((text) => text === said)).toHaveLength(1);
+
+    await user.click(within(dialog).getByRole('button', { name: defaultMessages.keep }));
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    dialog = screen.getByRole('alertdialog');
+    // Reopened with the appointment in hand: the description says it, and no status repeats it.
+    expect(dialog).toHaveAccessibleDescription(expect.stringContaining(defaultMessages.chargeChargeableTitle));
+    await within(dialog).findByRole('group', { name: defaultMessages.reasonLegend });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(statusTexts(dialog).filter((text) => text.includes(defaultMessages.chargeChargeableTitle))).toEqual([]);
+  });
+});
