@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,11 +7,17 @@ import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harn
 
 afterEach(closeWidgetHarnesses);
 
-/** axe on the open dialog; rules needing layout (contrast, target size) run in the browser suite. */
+/**
+ * axe on the open dialog; rules needing layout (contrast, target size) run in the browser suite.
+ * Inside act(): axe takes real seconds, and the countdown's tick in that time is rendered when it
+ * is done, not under it (and not outside act).
+ */
 async function violations(element: Element): Promise<string[]> {
-  const result = await axe.run(element, {
-    rules: { 'color-contrast': { enabled: false }, 'target-size': { enabled: false }, region: { enabled: false } },
-  });
+  const result = await act(() =>
+    axe.run(element, {
+      rules: { 'color-contrast': { enabled: false }, 'target-size': { enabled: false }, region: { enabled: false } },
+    }),
+  );
   return result.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.html).join(' | ')}`);
 }
 

@@ -2,6 +2,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
+import { useFakeClock } from './support/fake-clock';
 import { advanceInSteps, cancellationPolls, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
@@ -171,7 +172,7 @@ describe('failures', () => {
   });
 
   it('pending confirmation: says not to cancel again, polls, and shows success once Heim confirms', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const onCancelled = vi.fn();
     const { user, harness, dialog } = await openForm({ onCancelled });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
@@ -208,7 +209,7 @@ describe('failures', () => {
   });
 
   it('pending confirmation that Heim never confirms: stays pending without posting again, backs off, then adds guidance', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { user, harness, dialog } = await openForm();
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
     // Heim's answer is unreadable and it did NOT cancel. The proxy cannot know that the lost POST

@@ -6,6 +6,7 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultMessages } from '../../src/index';
+import { useFakeClock } from './support/fake-clock';
 import { advanceInSteps, cancelAtHeimAsOrganisation, cancellationPolls, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses } from './support/widget-harness';
 
@@ -18,7 +19,7 @@ const PENDING = "We're confirming your cancellation";
 
 describe('pending confirmation', () => {
   it('after the proxy forgot an attempt (not_cancelled), a new 202 shows pending, not the old "not cancelled"', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { user, harness, dialog } = await openForm();
     const sim = harness.backend.simulator;
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
@@ -49,7 +50,7 @@ describe('pending confirmation', () => {
   });
 
   it('closing and reopening goes straight back to the pending panel, and success is reported once', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const onCancelled = vi.fn();
     const { user, harness, dialog, trigger } = await openForm({ onCancelled });
     const sim = harness.backend.simulator;
@@ -91,7 +92,7 @@ describe('pending confirmation', () => {
   });
 
   it('closed while pending: beside the button it says so, then that nothing was cancelled, until the dialog is opened again', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { user, harness, dialog, trigger } = await openForm();
     // What the regions beside the button (outside the dialog) say: a screen reader hears it there.
     const besideButton = () =>
@@ -124,7 +125,7 @@ describe('pending confirmation', () => {
   });
 
   it('confirmed while the dialog is closed: reported once, and the trigger becomes "Appointment cancelled"', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const onCancelled = vi.fn();
     const { user, harness, dialog } = await openForm({ onCancelled });
     const sim = harness.backend.simulator;
@@ -148,7 +149,7 @@ describe('pending confirmation', () => {
   });
 
   it("Heim shows someone else's cancellation while ours is pending: asks with the same key, then 'already cancelled'", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const onCancelled = vi.fn();
     const { user, harness, dialog } = await openForm({ onCancelled });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));

@@ -1,9 +1,10 @@
-import { act, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
 import { REASONS } from '../../src/core/index';
 import type { TestBackendOptions } from '../support/backend';
+import { advance, advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
 import { aliceAppointment, closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
 afterEach(async () => {
@@ -12,7 +13,7 @@ afterEach(async () => {
 });
 
 async function openLoaded(appointmentId: string, options: TestBackendOptions & { setup?: (h: Awaited<ReturnType<typeof createWidgetHarness>>) => void } = {}) {
-  const user = userEvent.setup({ advanceTimers: vi.isFakeTimers() ? vi.advanceTimersByTime : () => {} });
+  const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
   const { setup, ...backendOptions } = options;
   const harness = await createWidgetHarness(backendOptions);
   setup?.(harness);
@@ -100,7 +101,7 @@ describe('reasons', () => {
 
 describe('live state while the dialog is open', () => {
   it('flips free → chargeable exactly at the window, announces it once, and neither closes nor submits', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { dialog, harness } = await openLoaded('apt_soon_chargeable', {
       setup: (h) => h.backend.simulator.addAppointment(aliceAppointment('apt_soon_chargeable', 24 * TIME.HOUR + 8_000)),
     });
@@ -113,7 +114,7 @@ describe('live state while the dialog is open', () => {
       defaultMessages.announceLoaded({ charge: within(dialog).getByText(/^Free to cancel until /).textContent! }),
     ]);
 
-    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    await advance(10_000);
 
     expect(dialog).toHaveAttribute('data-charge', 'chargeable');
     expect(dialog).toHaveAttribute('open');
@@ -129,7 +130,7 @@ describe('live state while the dialog is open', () => {
   });
 
   it('ticks the countdown from the clock, second by second', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { dialog } = await openLoaded('apt_soon_due', {
       setup: (h) => h.backend.simulator.addAppointment(aliceAppointment('apt_soon_due', 90_000)),
     });
@@ -141,11 +142,11 @@ describe('live state while the dialog is open', () => {
         .map((element) => element.textContent)
         .join('|');
     expect(read()).toMatch(/^The practitioner is due in 1 minute, (29|30) seconds\.$/);
-    await act(() => vi.advanceTimersByTimeAsync(60_000));
+    await advance(60_000);
     expect(read()).toMatch(/^The practitioner is due in (29|30) seconds\.$/);
     // Crossing the one-minute threshold was spoken, once.
     expect(within(dialog).getAllByText('The practitioner is due in 1 minute.')).toHaveLength(1);
-    await act(() => vi.advanceTimersByTimeAsync(31_000));
+    await advance(31_000);
     expect(dialog).toHaveAttribute('data-charge', 'due');
     expect(within(dialog).getByText(defaultMessages.announceDue)).toBeInTheDocument();
   });

@@ -9,6 +9,7 @@ import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton } from '../../src/index';
 import type { CancelAppointmentEvent } from '../../src/index';
+import { useFakeClock } from './support/fake-clock';
 import { advanceInSteps, confirmButton, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
 
@@ -93,7 +94,7 @@ describe('onEvent', () => {
   });
 
   it('a pending confirmation is not a failure: cancelled comes once, when Heim confirms', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { events, onEvent } = recorder();
     const { user, harness, dialog } = await openForm({ props: { onEvent } });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));

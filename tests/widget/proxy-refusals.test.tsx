@@ -6,6 +6,7 @@ import { act, within } from '@testing-library/react';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cancelAppointmentKeys, defaultMessages } from '../../src/index';
+import { useFakeClock } from './support/fake-clock';
 import { advanceInSteps, cancelAtHeimAsOrganisation, confirmButton, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, TIME } from './support/widget-harness';
 
@@ -81,7 +82,7 @@ describe('refusals of the proxy', () => {
   });
 
   it('a portal QueryClient with mutations.retry = 3 does not resend a 409', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: 3 } } });
     const { user, harness, dialog } = await openForm({ props: { queryClient } });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));

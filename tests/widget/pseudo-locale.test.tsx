@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
 import { pseudoLocalize, pseudoLocalizeMessages } from '../../src/pseudo-locale';
 import type { AppointmentResponse } from '../../src/index';
+import { advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
 import { advanceInSteps } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness, type WidgetHarness } from './support/widget-harness';
 
@@ -53,7 +54,7 @@ function plainEnglish(root: HTMLElement, data: readonly string[]): string[] {
 }
 
 async function openInPseudo(appointmentId: string, options: { noteMaxLength?: number; latencyMs?: number } = {}) {
-  const user = userEvent.setup({ advanceTimers: vi.isFakeTimers() ? vi.advanceTimersByTime : () => {} });
+  const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
   const harness = await createWidgetHarness();
   const data = await heimData(harness, appointmentId);
   if (options.latencyMs !== undefined) {
@@ -183,7 +184,7 @@ describe('pseudo-locale', () => {
   });
 
   it('pending confirmation', async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
+    useFakeClock();
     const { user, harness, dialog, expectAllPseudo } = await openInPseudo('apt_alice_3d');
     await user.click(await within(dialog).findByRole('radio', { name: pseudo.reasonLabels.patient_unwell }));
     harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });

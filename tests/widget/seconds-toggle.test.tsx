@@ -2,6 +2,7 @@ import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
+import { advance, advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
 import { aliceAppointment, closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
 afterEach(async () => {
@@ -11,8 +12,8 @@ afterEach(async () => {
 
 /** Opens the dialog on an appointment whose ETA is `etaFromNowMs` away, with fake timers. */
 async function openWithEtaIn(etaFromNowMs: number) {
-  vi.useFakeTimers({ shouldAdvanceTime: true });
-  const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+  useFakeClock();
+  const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
   const harness = await createWidgetHarness();
   harness.backend.simulator.addAppointment(aliceAppointment('apt_toggle', etaFromNowMs));
   harness.render(<CancelAppointmentButton appointmentId="apt_toggle" fetch={harness.fetch} />);
@@ -38,7 +39,7 @@ describe('stopping the per-second countdown (WCAG 2.2.2)', () => {
     expect(countdownOf(dialog).textContent).toBe('Time left to cancel free of charge: 1 hour.');
     expect(within(dialog).queryByRole('button', { name: 'Hide seconds' })).toBeNull();
 
-    await act(() => vi.advanceTimersByTimeAsync(31_000));
+    await advance(31_000);
     expect(countdownOf(dialog).textContent).toMatch(/^Time left to cancel free of charge: 59 minutes, 5\d seconds\.$/);
     expect(within(dialog).getByRole('button', { name: 'Hide seconds' })).toBeVisible();
   });
@@ -48,7 +49,7 @@ describe('stopping the per-second countdown (WCAG 2.2.2)', () => {
     // With seconds shown it changes every second.
     const everySecond = new Set<string>();
     for (let second = 0; second < 5; second += 1) {
-      await act(() => vi.advanceTimersByTimeAsync(1_000));
+      await advance(1_000);
       everySecond.add(countdownOf(dialog).textContent ?? '');
     }
     expect(everySecond.size).toBe(5);
@@ -57,7 +58,7 @@ describe('stopping the per-second countdown (WCAG 2.2.2)', () => {
     expect(countdownOf(dialog).textContent).toBe('Time left to cancel free of charge: 20 minutes.');
     const hidden: string[] = [];
     for (let second = 0; second < 3 * 60; second += 1) {
-      await act(() => vi.advanceTimersByTimeAsync(1_000));
+      await advance(1_000);
       const text = countdownOf(dialog).textContent ?? '';
       if (hidden.at(-1) !== text) hidden.push(text);
     }
@@ -78,7 +79,7 @@ describe('stopping the per-second countdown (WCAG 2.2.2)', () => {
     const { dialog, user } = await openWithEtaIn(TIME.DAY + 90_000);
     await user.click(within(dialog).getByRole('button', { name: 'Hide seconds' }));
     expect(countdownOf(dialog).textContent).toBe('Time left to cancel free of charge: 1 minute.');
-    await act(() => vi.advanceTimersByTimeAsync(35_000));
+    await advance(35_000);
     expect(countdownOf(dialog).textContent).toBe(
       `Time left to cancel free of charge: ${defaultMessages.formatDurationWithoutSeconds(59_000)}.`,
     );
@@ -88,7 +89,7 @@ describe('stopping the per-second countdown (WCAG 2.2.2)', () => {
   it('keeps the choice and the control across free → chargeable, and keeps focus in the dialog when the countdown ends', async () => {
     const { dialog, user, harness } = await openWithEtaIn(TIME.DAY + 2 * TIME.MINUTE);
     await user.click(within(dialog).getByRole('button', { name: 'Hide seconds' }));
-    await act(() => vi.advanceTimersByTimeAsync(2 * TIME.MINUTE + 1_000));
+    await advance(2 * TIME.MINUTE + 1_000);
     expect(dialog).toHaveAttribute('data-charge', 'chargeable');
     // A day to the ETA shows no seconds, but the patient's choice and its control stay.
     expect(countdownOf(dialog).textContent).toBe('The practitioner is due in 23 hours, 59 minutes.');
@@ -104,7 +105,7 @@ describe('stopping the per-second countdown (WCAG 2.2.2)', () => {
     // Seconds are still hidden, as the patient chose.
     await within(dialog).findByText('The practitioner is due in less than a minute.');
     for (let step = 0; step < 6 && dialog.getAttribute('data-charge') !== 'due'; step += 1) {
-      await act(() => vi.advanceTimersByTimeAsync(10_000));
+      await advance(10_000);
     }
     expect(dialog).toHaveAttribute('data-charge', 'due');
     expect(within(dialog).queryByRole('button', { name: /seconds/ })).toBeNull();

@@ -1,10 +1,10 @@
 /** Shared steps of the cancel-flow tests: open the dialog on a loaded form, find the confirm, read keys. */
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { vi } from 'vitest';
 import { CancelAppointmentButton } from '../../../src/index';
 import type { CancelAppointmentButtonProps, CancelledResult } from '../../../src/index';
 import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, type TestBackendOptions } from '../../support/backend';
+import { advance, advanceTimersForUserEvent } from './fake-clock';
 import { createWidgetHarness, type WidgetHarness } from './widget-harness';
 
 export interface OpenOptions {
@@ -26,7 +26,7 @@ export async function openForm({
   backend = {},
   props = {},
 }: OpenOptions = {}) {
-  const user = userEvent.setup({ advanceTimers: vi.isFakeTimers() ? vi.advanceTimersByTime : () => {} });
+  const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
   const harness = await createWidgetHarness({ ...backend, ...(now === undefined ? {} : { now }) });
   harness.render(
     <CancelAppointmentButton
@@ -54,7 +54,7 @@ export function confirmButton(dialog: HTMLElement) {
  */
 export async function advanceInSteps(totalMs: number, stepMs = 500): Promise<void> {
   for (let elapsed = 0; elapsed < totalMs; elapsed += stepMs) {
-    await act(() => vi.advanceTimersByTimeAsync(Math.min(stepMs, totalMs - elapsed)));
+    await advance(Math.min(stepMs, totalMs - elapsed));
     // Let real-time work (WebCrypto) finish before the next timer fires.
     await act(() => new Promise((resolve) => setImmediate(resolve)));
   }

@@ -7,7 +7,7 @@
 import './node-realm';
 import './dialog-shim';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, type RenderResult } from '@testing-library/react';
+import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { createTestBackend, type TestBackend, type TestBackendOptions } from '../../support/backend';
 import type { SeedAppointment } from '../../../src/simulator';
@@ -101,6 +101,9 @@ export async function createWidgetHarness(options: TestBackendOptions = {}): Pro
 
 /** Closes every backend and client made by the current test (call from afterEach). */
 export async function closeWidgetHarnesses(): Promise<void> {
+  // Unmount first (as the setup file's cleanup would, but only after this): a widget left mounted
+  // while its backend closes could still tick its countdown or take in an answer, outside act().
+  cleanup();
   for (const harness of harnesses.splice(0)) {
     harness.queryClient.clear();
     await harness.backend.close();
