@@ -21,7 +21,8 @@ export interface CancelAppointmentButtonProps extends CancelAppointmentConfig {
   readonly className?: string;
   /**
    * Passed to the trigger button: the id(s) of what tells this visit apart, such as its heading, so
-   * that in a list of visits each "Cancel appointment" is read with its own visit.
+   * that in a list of visits each "Cancel appointment" is said with its own visit when focused (a
+   * screen reader's list of buttons shows names only: extend the name through `children` for that).
    * @default undefined
    */
   readonly 'aria-describedby'?: string;
