@@ -7,7 +7,11 @@
 import * as z from 'zod';
 import { isAppointmentId } from '../core/ids';
 
-/** Assumed: secrets are Standard Webhooks symmetric secrets, `whsec_` + base64 of the key bytes. */
+/**
+ * Assumed: secrets are Standard Webhooks symmetric secrets, `whsec_` + base64 of the key bytes. The
+ * prefix is optional, as `standardwebhooks` itself takes the secret with or without it: a sender
+ * configured with the bare base64 signs with the same key.
+ */
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 
 /** The Standard Webhooks spec asks for keys of 24 to 64 random bytes; we refuse weaker ones. */
@@ -36,8 +40,7 @@ export const APPOINTMENT_CANCELLED_EVENT = 'appointment.cancelled';
 
 /** The key length in bytes of a well-formed secret, or null. Never throws, never echoes the secret. */
 export function webhookSecretBytes(secret: string): number | null {
-  if (!secret.startsWith(WEBHOOK_SECRET_PREFIX)) return null;
-  const encoded = secret.slice(WEBHOOK_SECRET_PREFIX.length);
+  const encoded = secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : secret;
   if (encoded.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
   const padding = encoded.endsWith('==') ? 2 : encoded.endsWith('=') ? 1 : 0;
   return (encoded.length / 4) * 3 - padding;
@@ -46,7 +49,7 @@ export function webhookSecretBytes(secret: string): number | null {
 export const webhookSecretSchema = z.string().refine((value) => {
   const bytes = webhookSecretBytes(value);
   return bytes !== null && bytes >= WEBHOOK_SECRET_MIN_BYTES;
-}, `must be a Standard Webhooks secret: whsec_ followed by the base64 of at least ${WEBHOOK_SECRET_MIN_BYTES} random bytes`);
+}, `must be a Standard Webhooks secret: the base64 of at least ${WEBHOOK_SECRET_MIN_BYTES} random bytes, usually prefixed whsec_`);
 
 /**
  * Assumed payload: `{ type, timestamp?, data: { appointmentId, ... } }`. Only `type` and, for the

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCancelHandler, loadConfigFromEnv, ConfigError } from '../../src/server';
+import { Webhook } from 'standardwebhooks';
 import { signWebhook, type HeimWebhookEvent } from '../../src/simulator';
 import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_SESSION_SECRET, createTestBackend, type TestBackend } from '../support/backend';
 import { json } from './helpers';
@@ -269,7 +270,6 @@ describe('configuring the secret', () => {
   });
 
   it.each([
-    ['no whsec_ prefix', Buffer.from('heim-webhook-test-secret-32bytes').toString('base64')],
     ['not base64', 'whsec_not*base64!at-all_0123456789'],
     ['too short (16 bytes)', `whsec_${Buffer.from('sixteen-bytes-ok').toString('base64')}`],
     ['a password', 'hunter2hunter2hunter2hunter2hunter2'],
@@ -281,8 +281,20 @@ describe('configuring the secret', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/^HEIM_WEBHOOK_SECRET must be a Standard Webhooks secret: whsec_/);
+    expect((error as Error).message).toMatch(/^HEIM_WEBHOOK_SECRET must be a Standard Webhooks secret: the base64 of at least 24 random bytes/);
     expect((error as Error).message).not.toContain(value);
+  });
+
+  it('takes the secret without its whsec_ prefix, as standardwebhooks does, and verifies what is signed with it', async () => {
+    const bare = SECRET.slice('whsec_'.length);
+    expect(loadConfigFromEnv({ ...base, HEIM_WEBHOOK_SECRET: bare }).options.webhookSecret).toBe(bare);
+    await start(bare);
+    // A sender configured with the same bare secret, signing with the library itself.
+    const body = JSON.stringify(event());
+    const timestamp = new Date();
+    const signature = new Webhook(bare).sign('msg_bare_1', timestamp, body);
+    const headers = { 'content-type': 'application/json', 'webhook-id': 'msg_bare_1', 'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'webhook-signature': signature };
+    expect((await backend.handler(new Request(URL_, { method: 'POST', headers, body }))).status).toBe(204);
   });
 
   it('refuses a malformed webhookSecret option when the handler is created', () => {
