@@ -119,7 +119,7 @@ export function ChargeStatus({
     text = messages.chargeNoEta;
     content = (
       <p className="hc-charge__text" id={textId}>
-        {messages.chargeNoEta}
+        {text}
       </p>
     );
   } else if (state === 'free') {
