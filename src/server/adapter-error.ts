@@ -6,7 +6,7 @@
  */
 import { RequestError } from '@hono/node-server';
 import type { Logger } from './logger';
-import { errorResponse, withBaseHeaders } from './responses';
+import { errorResponse, wholeRequestIssues } from './responses';
 
 const NOT_A_URL =
   'The request target or Host header does not make a valid URL (a backslash, a target that is not a path, a Host with userinfo or a path, or no Host): send an origin-form path and a plain Host.';
@@ -21,9 +21,9 @@ export function answerAdapterError(log: Logger): (error: unknown) => Response {
   return (error) => {
     if (error instanceof RequestError) {
       log({ level: 'info', event: 'proxy.client_error', status: 400, code: 'invalid_request', nodeCode: null, reason: 'url' });
-      return withBaseHeaders(errorResponse('invalid_request', { message: NOT_A_URL, issues: [{ path: '(request)', message: NOT_A_URL }] }));
+      return errorResponse('invalid_request', { message: NOT_A_URL, issues: wholeRequestIssues(NOT_A_URL) });
     }
     log({ level: 'error', event: 'proxy.unhandled_error', errorName: error instanceof Error ? error.name : typeof error, route: null });
-    return withBaseHeaders(errorResponse('internal_error'));
+    return errorResponse('internal_error');
   };
 }

@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../core/errors';
 import type { Logger } from './logger';
-import { BASE_HEADERS, errorBody } from './responses';
+import { BASE_HEADERS, errorBody, wholeRequestIssues } from './responses';
 
 interface ClientErrorAnswer {
   status: number;
@@ -44,7 +44,7 @@ function answerFor(nodeCode: string | undefined): ClientErrorAnswer {
 
 function rawResponse({ status, code, message }: ClientErrorAnswer): string {
   // The request as a whole is refused, not a field of its body: the one issue says so.
-  const issues = code === 'invalid_request' ? { issues: [{ path: '(request)', message }] } : {};
+  const issues = code === 'invalid_request' ? { issues: wholeRequestIssues(message) } : {};
   const body = JSON.stringify(errorBody(code, { message, ...issues }));
   // Connection: close, since what follows on this connection cannot be framed.
   const headers = { ...BASE_HEADERS, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };

@@ -26,6 +26,11 @@ export interface ErrorDetails {
   headers?: Record<string, string>;
 }
 
+/** The one issue of an `invalid_request` that refuses the request as a whole, before any body is read. */
+export function wholeRequestIssues(message: string): ErrorIssue[] {
+  return [{ path: '(request)', message }];
+}
+
 /**
  * The contract's error envelope, `{ error: { code, message, … } }`. An `invalid_request` always
  * carries `issues` (bff-api.md shows it with them): a refusal of the body as a whole (not JSON,
