@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { CHARGE_STATES } from './charge';
 import { ERROR_CODE_LIST } from './errors';
-import { CANCELLING_ENTITIES, CAUSING_ENTITIES, REASON_CODES } from './reasons';
+import { REASON_CODES } from './reasons';
 
 /** Hard ceiling on the raw note; the configurable limit (500 by default) is checked after cleaning. */
 export const NOTE_HARD_MAX_LENGTH = 4000;
@@ -31,14 +31,19 @@ export const chargeSchema = z.object({
   chargeableFrom: isoInstant.nullable(),
 });
 
-/** The cancellation as the patient may see it (no Operations note, no organisation data). */
+/**
+ * The cancellation as the patient may see it (no Operations note, no organisation data), as Heim
+ * holds it. Heim documents only the four fields a cancel sends, and Heim Operations may amend them
+ * to codes outside the fifteen the API lists, so each field is null when Heim's answer did not
+ * carry it, and the codes are strings: a widget shows the reason only when it knows the code.
+ */
 export const cancellationViewSchema = z.object({
-  id: z.string(),
-  reasonCode: reasonCodeSchema,
-  causingEntity: z.enum(CAUSING_ENTITIES),
-  cancellingEntity: z.enum(CANCELLING_ENTITIES),
-  createdAt: isoInstant,
-  updatedAt: isoInstant,
+  id: z.string().nullable(),
+  reasonCode: z.string().nullable(),
+  causingEntity: z.string().nullable(),
+  cancellingEntity: z.string().nullable(),
+  createdAt: isoInstant.nullable(),
+  updatedAt: isoInstant.nullable(),
 });
 export type CancellationView = z.infer<typeof cancellationViewSchema>;
 

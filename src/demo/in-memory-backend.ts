@@ -27,6 +27,8 @@ export interface InMemoryBackendOptions {
   windowHours?: number;
   seed?: 'demo' | 'none' | readonly SeedAppointment[];
   duplicateCancelStatus?: 400 | 409 | 422;
+  /** The simulator's `embedCancellation`: the appointment GET carries its cancellation. */
+  embedCancellation?: boolean;
   proxy?: Partial<Omit<CancelHandlerOptions, 'heim' | 'now' | 'logger'>>;
   heim?: { timeoutMs?: number };
   /** Signed in as this patient at start; default `p_demo_alice`. */
@@ -81,6 +83,7 @@ export async function createInMemoryBackend(options: InMemoryBackendOptions): Pr
     now,
     seed: options.seed ?? 'demo',
     ...(options.duplicateCancelStatus ? { duplicateCancelStatus: options.duplicateCancelStatus } : {}),
+    ...(options.embedCancellation === undefined ? {} : { embedCancellation: options.embedCancellation }),
   });
   const logs: LogEntry[] = [];
   const createProxy = () =>

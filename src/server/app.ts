@@ -93,7 +93,7 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
       return decision.allowed;
     };
     const rateLimited = (decision: { retryAfterSeconds: number }) => {
-      log({ level: 'warn', event: 'cancel.rate_limited', appointmentId });
+      log({ level: 'warn', event: 'cancel.rate_limited', appointmentId, patientId });
       return errorResponse('rate_limited', { headers: { 'retry-after': String(decision.retryAfterSeconds) } });
     };
     const retry = service.isAnsweredRetry(patientId, idempotencyKey);
@@ -101,10 +101,19 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
     const body = parseCancelBody(await readJsonBody(request), resolved.noteMaxLength);
     const result = await service.cancel({ patientId, appointmentId, idempotencyKey, body }, retry ? countAttempt : undefined);
     if (result === 'not_admitted') return rateLimited(limited!);
-    if (result.status >= 400) {
-      const code = (result.body as { error?: { code?: string } }).error?.code ?? null;
-      log({ level: 'info', event: 'cancel.refused', appointmentId, status: result.status, code });
-    }
+    // One line per answer, retries answered from their key included, so operations can follow a
+    // patient's attempt by its key from the first click to the last.
+    const code = (result.body as { error?: { code?: string } }).error?.code ?? null;
+    log({
+      level: 'info',
+      event: 'cancel.answered',
+      appointmentId,
+      patientId,
+      idempotencyKey,
+      status: result.status,
+      code,
+      replayed: result.replayed === true,
+    });
     return jsonResponse(result.status, result.body);
   });
 

@@ -16,9 +16,10 @@ import {
   GATEWAY_GRACE_MS,
   HEIM_CLOCK_SLACK_MS,
   LOST_ANSWER_GRACE_MS,
+  type HeimAppointment,
   type HeimCancellation,
 } from './heim-assumptions';
-import type { HeimClient, HeimCancelBody } from './heim-client';
+import type { HeimClient, HeimCancelBody, HeimOutcome } from './heim-client';
 import { IdempotencyStore, requestFingerprint, type IdempotencyRecord, type StoredAnswer } from './idempotency-store';
 import { KeyedMutex } from './keyed-mutex';
 import type { Logger } from './logger';
@@ -37,7 +38,11 @@ interface PendingCancel {
   since: number;
   /** patient + key of the request whose answer was lost: a retry with it is told "cancelled". */
   scope: string;
-  reasonCode: CancelRequestBody['reasonCode'];
+  /** Who sent it and with which key, for the operations log. */
+  patientId: string;
+  idempotencyKey: string;
+  /** What was sent to Heim: the view of our cancellation where Heim's reads leave a field out. */
+  sent: HeimCancelBody;
   /** The ETA read before the POST: the charge is told from it when Heim shows the cancellation. */
   etaMs: number | null;
   acknowledgedCharge: boolean;
@@ -75,12 +80,50 @@ function isFinal(stored: StoredAnswer): boolean {
   return error?.code !== undefined && FINAL_ERROR_CODES.has(error.code);
 }
 
-/** A kept answer with the cancellation as Heim now holds it (amended by Heim Operations, say). */
+/**
+ * What Heim shows of a cancellation: the cancellation GET (an assumed route), else one embedded in
+ * the appointment (heim-api.md says it may be). Null when neither shows one.
+ */
+function witnessOf(read: HeimOutcome<HeimCancellation>, appointment: HeimAppointment | null): HeimCancellation | null {
+  if (read.kind === 'ok') return read.value;
+  return appointment?.cancellation ?? null;
+}
+
+/**
+ * Whether the cancellation GET gave Heim's own answer that it has no readable cancellation (a 404,
+ * or a 2xx with none of the guide's fields), rather than failing. With the appointment reading
+ * cancelled, that is a cancellation whose details Heim's API does not give us (the route may not
+ * exist), not one still to come.
+ */
+const answeredWithout = (read: HeimOutcome<HeimCancellation>) => read.kind === 'not_found' || read.kind === 'malformed';
+
+/** The cancellation a kept answer carries (a 200's, or a 409 `already_cancelled`'s), if any. */
+function keptCancellation(stored: StoredAnswer): CancellationView | undefined {
+  const body = stored.body as { cancellation?: CancellationView; error?: { cancellation?: CancellationView } };
+  return body.cancellation ?? body.error?.cancellation;
+}
+
+const AMENDABLE_FIELDS = ['reasonCode', 'causingEntity', 'cancellingEntity'] as const;
+
+/** The fields Heim now gives differently. A field Heim's answer leaves out is not a change. */
+function amendedFields(before: CancellationView, after: CancellationView): (typeof AMENDABLE_FIELDS)[number][] {
+  return AMENDABLE_FIELDS.filter((field) => after[field] !== null && after[field] !== before[field]);
+}
+
+/**
+ * A kept answer with the cancellation as Heim now holds it (amended by Heim Operations, say). What
+ * Heim's newer answer leaves out keeps its earlier value (for our own cancel: what we sent).
+ */
 function withCancellation(stored: StoredAnswer, view: CancellationView): StoredAnswer {
+  const before = keptCancellation(stored);
+  if (!before) return stored;
+  const merged = { ...before };
+  for (const [field, value] of Object.entries(view) as [keyof CancellationView, string | null][]) {
+    if (value !== null) merged[field] = value;
+  }
   const body = stored.body as { cancellation?: unknown; error?: { cancellation?: unknown } };
-  if (body.cancellation !== undefined) return answer(stored.status, { ...body, cancellation: view });
-  if (body.error?.cancellation !== undefined) return answer(stored.status, { ...body, error: { ...body.error, cancellation: view } });
-  return stored;
+  if (body.cancellation !== undefined) return answer(stored.status, { ...body, cancellation: merged });
+  return answer(stored.status, { ...body, error: { ...body.error, cancellation: merged } });
 }
 
 export function createCancellationService(deps: { heim: HeimClient; options: ResolvedOptions; log: Logger }) {
@@ -91,10 +134,21 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
 
   /**
    * The 200, with the charge as it stood when Heim recorded the cancel (its `createdAt`), not when
-   * we sent it: a cancel sent a moment before the window opens can land after it.
+   * we sent it: a cancel sent a moment before the window opens can land after it. When Heim gives
+   * no time (`cancellation` null or without `createdAt`), the charge is read at the latest instant
+   * Heim can have recorded it: when we learned of it, plus the clock slack. "May be charged" is
+   * then said when in doubt, never "free".
    */
-  const cancelledAnswer = (appointmentId: string, cancellation: HeimCancellation, eta: number | null, acknowledged: boolean) => {
-    const charge: Charge = computeCharge(eta, options.chargeWindowHours, Date.parse(cancellation.createdAt));
+  const cancelledAnswer = (
+    appointmentId: string,
+    cancellation: HeimCancellation | null,
+    sent: HeimCancelBody,
+    eta: number | null,
+    acknowledged: boolean,
+  ) => {
+    const heimCreatedAt = cancellation?.createdAt ? Date.parse(cancellation.createdAt) : null;
+    const recordedAt = heimCreatedAt ?? options.now() + HEIM_CLOCK_SLACK_MS;
+    const charge: Charge = computeCharge(eta, options.chargeWindowHours, recordedAt);
     if (requiresChargeAcknowledgement(charge.state) && !acknowledged) {
       // Heim recorded it inside the window although the patient was told it was free (a gateway
       // held it past our margin, or Heim's clock runs far ahead): operations may want to waive it.
@@ -102,27 +156,59 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         level: 'warn',
         event: 'cancel.charge_not_acknowledged',
         appointmentId,
-        recordedAt: new Date(Date.parse(cancellation.createdAt)).toISOString(),
+        recordedAt: new Date(recordedAt).toISOString(),
+        recordedAtFrom: heimCreatedAt === null ? 'latest_possible' : 'heim',
         chargeableFrom: charge.chargeableFrom,
       });
     }
-    return answer(200, { status: 'cancelled', cancellation: toCancellationView(cancellation), charge });
+    return answer(200, { status: 'cancelled', cancellation: toCancellationView(cancellation, sent), charge });
   };
 
-  /** The cancellation Heim holds is the one our lost POST asked for (not someone else's). */
-  const isOurs = (cancellation: HeimCancellation, reasonCode: CancelRequestBody['reasonCode']) =>
-    cancellation.cancellingEntity === 'patient' && cancellation.reasonCode === reasonCode;
+  /**
+   * Whether the cancellation Heim holds is the one our POST (sent at `since`) asked for, not
+   * someone else's. As created, by its fields: ours says the patient cancelled, for our reason.
+   * Once Heim Operations amended it (`updatedAt` after `createdAt`), the fields may be theirs (the
+   * guide: they re-check exactly "the cancelling entity and reasons"), so by when Heim recorded it:
+   * the appointment read cancellable just before we posted, and a cancel we sent lands while we
+   * wait or within a gateway's grace.
+   */
+  const isOurs = (cancellation: HeimCancellation, since: number, sent: HeimCancelBody) => {
+    const createdAt = cancellation.createdAt ? Date.parse(cancellation.createdAt) : null;
+    const updatedAt = cancellation.updatedAt ? Date.parse(cancellation.updatedAt) : null;
+    if (createdAt !== null && updatedAt !== null && updatedAt > createdAt) {
+      return createdAt >= since - HEIM_CLOCK_SLACK_MS && createdAt <= since + options.heim.timeoutMs + GATEWAY_GRACE_MS + HEIM_CLOCK_SLACK_MS;
+    }
+    return (cancellation.cancellingEntity ?? 'patient') === 'patient' && (cancellation.reasonCode ?? sent.reasonCode) === sent.reasonCode;
+  };
 
   /**
    * Heim now shows a cancellation for an appointment whose POST answer was lost. If it is ours,
    * the request that sent it gets its final answer, so a retry with its key is told "cancelled".
+   * `cancellation` null: the appointment reads cancelled but Heim gives no details. It became
+   * cancelled after it read cancellable under our lock, while our POST may have landed: it is
+   * taken as ours, told from what we sent.
    */
-  function settlePending(appointmentId: string, entry: PendingCancel, cancellation: HeimCancellation): StoredAnswer | null {
+  function settlePending(
+    appointmentId: string,
+    entry: PendingCancel,
+    cancellation: HeimCancellation | null,
+    via: 'cancellation' | 'appointment_status',
+  ): StoredAnswer | null {
     forget(appointmentId, entry);
-    const ours = isOurs(cancellation, entry.reasonCode);
-    log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: ours ? 'cancelled' : 'cancelled_by_other' });
+    const ours = cancellation === null || isOurs(cancellation, entry.since, entry.sent);
+    log({
+      level: 'info',
+      event: 'cancel.reconciled',
+      appointmentId,
+      patientId: entry.patientId,
+      idempotencyKey: entry.idempotencyKey,
+      result: ours ? 'cancelled' : 'cancelled_by_other',
+      via,
+      heimCancellationId: cancellation?.id ?? null,
+      heimCreatedAt: cancellation?.createdAt ?? null,
+    });
     if (!ours) return null;
-    const settled = cancelledAnswer(appointmentId, cancellation, entry.etaMs, entry.acknowledgedCharge);
+    const settled = cancelledAnswer(appointmentId, cancellation, entry.sent, entry.etaMs, entry.acknowledgedCharge);
     const record = store.get(entry.scope);
     if (record) record.final = settled;
     return settled;
@@ -132,9 +218,9 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
     let cancellation = null;
     if (appointment.status === CANCELLED_STATUS) {
-      const outcome = await heim.getCancellation(appointmentId);
       // The status alone tells the widget it is cancelled; the details are a courtesy.
-      if (outcome.kind === 'ok') cancellation = sawCancellation(appointmentId, outcome.value);
+      const witness = witnessOf(await heim.getCancellation(appointmentId), appointment);
+      if (witness) cancellation = sawCancellation(appointmentId, witness);
     }
     const now = options.now();
     const eta = etaMs(appointment);
@@ -161,10 +247,30 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
    */
   function sawCancellation(appointmentId: string, cancellation: HeimCancellation): CancellationView {
     const view = toCancellationView(cancellation);
+    let amended = false;
     for (const record of store.forAppointment(appointmentId)) {
-      if (record.final) record.final = withCancellation(record.final, view);
+      if (!record.final) continue;
+      const before = keptCancellation(record.final);
+      if (before && amendedFields(before, view).length > 0) amended ||= logAmended(appointmentId, before, view);
+      record.final = withCancellation(record.final, view);
     }
     return view;
+  }
+
+  /**
+   * What Heim Operations changed in a cancellation we had told a patient about: the causing entity
+   * decides the charge, so operations see the change in our log, not only at Heim. Fields Heim
+   * left out of its answer are not taken for changes.
+   */
+  function logAmended(appointmentId: string, before: CancellationView, after: CancellationView): true {
+    const changed = amendedFields(before, after);
+    const fields: Record<string, string | null> = {};
+    for (const field of changed) {
+      fields[`${field}Before`] = before[field];
+      fields[field] = after[field];
+    }
+    log({ level: 'info', event: 'cancel.amended', appointmentId, heimCancellationId: after.id, updatedAt: after.updatedAt, ...fields });
+    return true;
   }
 
   /** Ends a pending attempt, unless another request has already replaced it with a newer one. */
@@ -195,20 +301,24 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     return locks.runExclusive(appointmentId, async () => {
       const entry = pending.get(appointmentId);
       const outcome = await heim.getCancellation(appointmentId);
-      if (outcome.kind === 'ok') {
-        if (entry) settlePending(appointmentId, entry, outcome.value);
-        return { cancellation: sawCancellation(appointmentId, outcome.value), status: 'cancelled' };
+      // The appointment read before the lock may be stale: for a pending attempt it is read afresh.
+      const reread = entry && outcome.kind !== 'ok' ? await heim.getAppointment(appointmentId) : null;
+      const fresh = reread?.kind === 'ok' ? reread.value : entry ? null : appointment;
+      const witness = witnessOf(outcome, fresh);
+      if (witness) {
+        if (entry) settlePending(appointmentId, entry, witness, 'cancellation');
+        return { cancellation: sawCancellation(appointmentId, witness), status: 'cancelled' };
       }
-      if (entry) {
-        // The appointment read before the lock may be stale: the second witness is read afresh.
-        const reread = outcome.kind === 'not_found' ? await heim.getAppointment(appointmentId) : null;
-        if (reread?.kind === 'ok' && settleAsNotCancelled(appointmentId, entry, outcome.kind, reread.value.status)) {
-          return { cancellation: null, status: 'not_cancelled' };
+      if (entry && fresh) {
+        if (fresh.status === CANCELLED_STATUS && answeredWithout(outcome)) {
+          const settled = settlePending(appointmentId, entry, null, 'appointment_status');
+          return { cancellation: settled ? (settled.body as { cancellation: CancellationView }).cancellation : null, status: 'cancelled' };
         }
-        // A lost answer stays unknown until Heim shows the cancellation, or for a day
-        // (LOST_ANSWER_GRACE_MS): we never post again to find out.
-        return { cancellation: null, status: 'pending_confirmation' };
+        if (settleAsNotCancelled(appointmentId, entry, outcome.kind, fresh.status)) return { cancellation: null, status: 'not_cancelled' };
       }
+      // A lost answer stays unknown until Heim shows the cancellation, or for a day
+      // (LOST_ANSWER_GRACE_MS): we never post again to find out.
+      if (entry) return { cancellation: null, status: 'pending_confirmation' };
       return { cancellation: null, status: appointment.status === CANCELLED_STATUS ? 'cancelled' : 'not_cancelled' };
     });
   }
@@ -220,15 +330,18 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
 
     if (appointment.status === CANCELLED_STATUS || entry) {
       const existing = await heim.getCancellation(appointmentId);
-      if (existing.kind === 'ok') {
-        const settled = entry ? settlePending(appointmentId, entry, existing.value) : null;
+      const witness = witnessOf(existing, appointment);
+      const detailsWithheld = !witness && appointment.status === CANCELLED_STATUS && answeredWithout(existing);
+      if (witness || (entry && detailsWithheld)) {
+        const settled = entry ? settlePending(appointmentId, entry, witness, witness ? 'cancellation' : 'appointment_status') : null;
         if (settled && entry?.scope === scope) {
           // This key's own lost POST, now settled: the key stays bound to it (even if its record
           // had expired and this retry made a new one).
           record.sent = true;
           return settled;
         }
-        return errorAnswer('already_cancelled', { cancellation: sawCancellation(appointmentId, existing.value) });
+        const view = witness ? sawCancellation(appointmentId, witness) : (settled?.body as { cancellation: CancellationView }).cancellation;
+        return errorAnswer('already_cancelled', { cancellation: view });
       }
       if (!(entry && settleAsNotCancelled(appointmentId, entry, existing.kind, appointment.status))) {
         // An earlier POST's answer was lost: it may still land, so this appointment is never posted again.
@@ -272,37 +385,71 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     // From here the key is bound to this request, whatever comes back: Heim may have acted on it.
     record.sent = true;
     const outcome = await heim.cancel(appointmentId, upstreamBody);
+    const acknowledged = body.acknowledgeCharge === true;
+    const accepted = outcome.kind === 'ok' ? outcome.value : null;
+    // The operations record of the cancel: who (the patient's Heim id and the request's key, which
+    // joins it to the patient's retries), what they were shown and accepted, and what Heim said.
     log({
-      level: outcome.kind === 'ok' ? 'info' : 'warn',
+      // Heim refusing our well-formed cancel blocks every patient in the same case: an alert.
+      level: outcome.kind === 'ok' ? 'info' : outcome.kind === 'rejected' ? 'error' : 'warn',
       event: 'cancel.upstream',
       appointmentId,
+      patientId: command.patientId,
+      idempotencyKey: command.idempotencyKey,
       reasonCode: body.reasonCode,
       chargeState: charge.state,
+      acknowledgedCharge: acknowledged,
+      eta: eta === null ? null : new Date(eta).toISOString(),
+      chargeableFrom: charge.chargeableFrom,
       outcome: outcome.kind,
       upstreamStatus: 'status' in outcome ? outcome.status : null,
+      heimCancellationId: accepted?.id ?? null,
+      heimCreatedAt: accepted?.createdAt ?? null,
       durationMs: options.now() - started,
     });
 
-    const acknowledged = body.acknowledgeCharge === true;
-    if (outcome.kind === 'ok') return cancelledAnswer(appointmentId, outcome.value, eta, acknowledged);
+    // Any 2xx: Heim accepted the cancel, whether or not its answer carries the cancellation.
+    if (outcome.kind === 'ok') return cancelledAnswer(appointmentId, accepted, upstreamBody, eta, acknowledged);
     if (outcome.kind === 'unreachable') return errorAnswer('upstream_error');
 
     // Every other outcome is reconciled by reading what Heim holds, never by posting again.
     const heimRefused = outcome.kind === 'rejected' || outcome.kind === 'not_found';
     const check = await heim.getCancellation(appointmentId);
-    if (check.kind === 'ok') {
-      return isOurs(check.value, body.reasonCode) && !heimRefused
-        ? cancelledAnswer(appointmentId, check.value, eta, acknowledged)
-        : errorAnswer('already_cancelled', { cancellation: toCancellationView(check.value) });
+    // The cancellation GET is an assumed endpoint and may lag the write: the appointment (its own
+    // status, and a cancellation it may embed) is a second witness before anyone is told "nothing
+    // was cancelled".
+    const reread = check.kind === 'ok' ? null : await heim.getAppointment(appointmentId);
+    const witness = witnessOf(check, reread?.kind === 'ok' ? reread.value : null);
+    const settledHere = (result: 'cancelled' | 'cancelled_by_other', via: 'cancellation' | 'appointment_status') =>
+      log({
+        level: 'info',
+        event: 'cancel.reconciled',
+        appointmentId,
+        patientId: command.patientId,
+        idempotencyKey: command.idempotencyKey,
+        result,
+        via,
+        heimCancellationId: witness?.id ?? null,
+        heimCreatedAt: witness?.createdAt ?? null,
+      });
+    if (witness) {
+      const ours = isOurs(witness, started, upstreamBody) && !heimRefused;
+      settledHere(ours ? 'cancelled' : 'cancelled_by_other', 'cancellation');
+      return ours
+        ? cancelledAnswer(appointmentId, witness, upstreamBody, eta, acknowledged)
+        : errorAnswer('already_cancelled', { cancellation: toCancellationView(witness) });
     }
-    // The cancellation GET is an assumed endpoint and may lag the write: the appointment's own
-    // status is a second witness before anyone is told "nothing was cancelled".
-    const reread = await heim.getAppointment(appointmentId);
-    const showsCancelled = reread.kind === 'ok' && reread.value.status === CANCELLED_STATUS;
-    const showsNotCancelled = check.kind === 'not_found' && reread.kind === 'ok' && !showsCancelled;
+    const showsCancelled = reread?.kind === 'ok' && reread.value.status === CANCELLED_STATUS;
+    const showsNotCancelled = check.kind === 'not_found' && reread?.kind === 'ok' && !showsCancelled;
     if (heimRefused) {
       // Heim refused this POST, so it cancelled nothing for us; it may hold someone else's cancel.
       return showsCancelled ? errorAnswer('already_cancelled') : errorAnswer('upstream_error');
+    }
+    if (showsCancelled && answeredWithout(check)) {
+      // It read cancellable under our lock just before we posted, and reads cancelled now, with no
+      // details from Heim: our POST's doing, told from what we sent.
+      settledHere('cancelled', 'appointment_status');
+      return cancelledAnswer(appointmentId, null, upstreamBody, eta, acknowledged);
     }
     if (outcome.kind === 'failed' && showsNotCancelled) {
       // Heim answered an error and both reads agree nothing was cancelled.
@@ -313,7 +460,9 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     pending.set(appointmentId, {
       since: started,
       scope,
-      reasonCode: body.reasonCode,
+      patientId: command.patientId,
+      idempotencyKey: command.idempotencyKey,
+      sent: upstreamBody,
       etaMs: eta,
       acknowledgedCharge: acknowledged,
       settleableFrom,
@@ -348,8 +497,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const existing = store.get(scope);
     if (existing) {
       if (existing.fingerprint !== fingerprint) return errorAnswer('idempotency_key_reused');
-      if (existing.final) return existing.final;
-      if (existing.inFlight) return existing.inFlight;
+      if (existing.final) return { ...existing.final, replayed: true };
+      if (existing.inFlight) return existing.inFlight.then((result) => ({ ...result, replayed: true }));
     }
     if (!admit()) return 'not_admitted';
     const record = existing ?? store.create(scope, command.appointmentId, fingerprint);
@@ -375,19 +524,26 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   function refresh(appointmentId: string): Promise<'settled' | 'cancelled' | 'not_cancelled' | 'unavailable'> {
     return locks.runExclusive(appointmentId, async () => {
       const outcome = await heim.getCancellation(appointmentId);
-      if (outcome.kind === 'not_found') {
-        const waiting = pending.get(appointmentId);
-        if (waiting) {
-          const appointment = await heim.getAppointment(appointmentId);
-          if (appointment.kind === 'ok') settleAsNotCancelled(appointmentId, waiting, 'not_found', appointment.value.status);
-        }
+      if (outcome.kind !== 'ok' && !answeredWithout(outcome)) return 'unavailable';
+      const read = outcome.kind === 'ok' ? null : await heim.getAppointment(appointmentId);
+      if (read && read.kind !== 'ok') return 'unavailable';
+      const appointment = read?.kind === 'ok' ? read.value : null;
+      const witness = witnessOf(outcome, appointment);
+      const entry = pending.get(appointmentId);
+      if (witness) {
+        sawCancellation(appointmentId, witness);
+        if (!entry) return 'cancelled';
+        settlePending(appointmentId, entry, witness, 'cancellation');
+        return 'settled';
+      }
+      const status = appointment?.status ?? '';
+      if (status !== CANCELLED_STATUS) {
+        if (entry) settleAsNotCancelled(appointmentId, entry, 'not_found', status);
         return 'not_cancelled';
       }
-      if (outcome.kind !== 'ok') return 'unavailable';
-      sawCancellation(appointmentId, outcome.value);
-      const entry = pending.get(appointmentId);
+      // Cancelled, with no details from Heim's API.
       if (!entry) return 'cancelled';
-      settlePending(appointmentId, entry, outcome.value);
+      settlePending(appointmentId, entry, null, 'appointment_status');
       return 'settled';
     });
   }

@@ -4,9 +4,8 @@
  * fields, and we only read what we need.
  */
 import * as z from 'zod';
-import { CANCELLING_ENTITIES, CAUSING_ENTITIES, REASON_CODES } from '../core/reasons';
 
-/** Assumed: the key is sent as the raw `Authorization` value, with no scheme (known from Heim's docs). */
+/** Known from Heim's docs: the key is sent as the raw `Authorization` value, with no scheme. */
 export function heimAuthorizationHeader(apiKey: string): string {
   return apiKey;
 }
@@ -20,10 +19,12 @@ export const heimPaths = {
 
 /** Assumed: statuses in which a patient may still cancel. Anything else is final or unknown. */
 export const CANCELLABLE_STATUSES: ReadonlySet<string> = new Set(['scheduling', 'scheduled']);
+/** Assumed: the status of a cancelled appointment. */
 export const CANCELLED_STATUS = 'cancelled';
 /**
- * Known from the guide's events: a visit that took place reads `completed`. It can no longer be
- * cancelled, so an earlier cancel whose answer was lost did not cancel it.
+ * Assumed (heim-api.md lists the status as a guess; only the `appointment.completed` event is
+ * known): a visit that took place reads `completed`. It can no longer be cancelled, so an earlier
+ * cancel whose answer was lost did not cancel it.
  */
 export const COMPLETED_STATUS = 'completed';
 
@@ -57,6 +58,36 @@ export const LOST_ANSWER_GRACE_MS = 24 * 3_600_000;
 export const HEIM_CLOCK_SLACK_MS = 2_000;
 
 const instant = z.iso.datetime({ offset: true });
+/**
+ * A field read leniently: a value of another type or shape reads as absent instead of making the
+ * whole object unreadable. Heim's answers are evidence; one odd field must not hide the rest.
+ */
+const lenient = <T extends z.ZodType>(schema: T) => schema.nullish().catch(undefined);
+
+/**
+ * Assumed: Heim's cancellation object. Known from the guide: only `note`, `causingEntity`,
+ * `cancellingEntity` and `reasonCode` (what the POST sends). `id`, `createdAt` and `updatedAt` are
+ * our guess (heim-api.md), so every field is optional here, and the codes are read as strings: the
+ * guide lists the codes "supported via the API", and Heim Operations, who amend cancellations after
+ * review, may use others. It must carry at least one of the guide's codes, so that a 200 saying
+ * "none" in some shape we did not guess (`{ "data": null }`) is not taken for a cancellation.
+ */
+export const heimCancellationSchema = z
+  .looseObject({
+    id: lenient(z.string()),
+    reasonCode: lenient(z.string()),
+    causingEntity: lenient(z.string()),
+    cancellingEntity: lenient(z.string()),
+    note: lenient(z.string()),
+    // Assumed: when Heim recorded the cancel, on Heim's clock. The charge the patient is told about
+    // afterwards is read at this instant when Heim gives it.
+    createdAt: lenient(instant),
+    updatedAt: lenient(instant),
+  })
+  .refine((cancellation) => Boolean(cancellation.reasonCode ?? cancellation.causingEntity ?? cancellation.cancellingEntity), {
+    message: 'a cancellation carries at least one of reasonCode, causingEntity, cancellingEntity',
+  });
+export type HeimCancellation = z.infer<typeof heimCancellationSchema>;
 
 export const heimAppointmentSchema = z.looseObject({
   id: z.string(),
@@ -64,6 +95,8 @@ export const heimAppointmentSchema = z.looseObject({
   // Known: can be unset. Assumed: an ISO-8601 instant or null/absent.
   estimatedTimeOfArrival: instant.nullish(),
   patient: z.looseObject({ id: z.string() }),
+  // Assumed, and not relied on: `line1` and `city` (the guide says only "an address object"). A
+  // missing line shows the patient the title alone.
   location: z
     .looseObject({
       line1: z.string().optional(),
@@ -74,20 +107,10 @@ export const heimAppointmentSchema = z.looseObject({
     .nullish(),
   // Assumed: a human name of the visit. Heim's docs do not name one; we fall back to a generic title.
   serviceName: z.string().nullish(),
+  // heim-api.md: the cancellation "may also be embedded in the appointment". When it is, it is a
+  // second witness beside the cancellation GET (itself assumed), read as leniently.
+  cancellation: lenient(heimCancellationSchema),
 });
 export type HeimAppointment = z.infer<typeof heimAppointmentSchema>;
-
-export const heimCancellationSchema = z.looseObject({
-  id: z.string(),
-  reasonCode: z.enum(REASON_CODES),
-  causingEntity: z.enum(CAUSING_ENTITIES),
-  cancellingEntity: z.enum(CANCELLING_ENTITIES),
-  note: z.string().nullish(),
-  // Assumed: when Heim recorded the cancel, on Heim's clock. The charge the patient is told about
-  // afterwards is read at this instant.
-  createdAt: instant,
-  updatedAt: instant,
-});
-export type HeimCancellation = z.infer<typeof heimCancellationSchema>;
 
 export const DEFAULT_APPOINTMENT_TITLE = 'Home visit';

@@ -25,7 +25,7 @@ export type HeimOutcome<T> =
   | { kind: 'failed'; status: number }
   /** A gateway in front of Heim answered 502/503/504: Heim may still be carrying the request out. */
   | { kind: 'gateway'; status: number }
-  /** A 2xx we could not read: it probably acted. */
+  /** A 2xx to a read that we could not read. (A 2xx to the cancel is always `ok`: Heim accepted it.) */
   | { kind: 'malformed'; status: number }
   /** The request never reached Heim (refused connection, unknown host). */
   | { kind: 'unreachable' }
@@ -42,7 +42,11 @@ export interface HeimCancelBody {
 export interface HeimClient {
   getAppointment(id: string): Promise<HeimOutcome<HeimAppointment>>;
   getCancellation(id: string): Promise<HeimOutcome<HeimCancellation>>;
-  cancel(id: string, body: HeimCancelBody): Promise<HeimOutcome<HeimCancellation>>;
+  /**
+   * `ok` for every 2xx: Heim accepted the cancel, whatever its body says. The value is the
+   * cancellation when the body is one we can read, else null (the guide documents no answer shape).
+   */
+  cancel(id: string, body: HeimCancelBody): Promise<HeimOutcome<HeimCancellation | null>>;
 }
 
 export interface HeimClientOptions {
@@ -89,7 +93,16 @@ function logOutcome(log: Logger, call: string, appointmentId: string, outcome: H
 }
 
 export function createHeimClient(options: HeimClientOptions, log: Logger = () => undefined): HeimClient {
-  async function call<T>(method: 'GET' | 'POST', path: string, schema: ZodType<T>, body?: HeimCancelBody): Promise<HeimOutcome<T>> {
+  /** `unreadable` is what a 2xx whose body `schema` cannot read stands for, or `malformed`. */
+  async function call<T, U = never>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: ZodType<T>,
+    extra: { body?: HeimCancelBody; unreadable?: U } = {},
+  ): Promise<HeimOutcome<T | U>> {
+    const { body } = extra;
+    const unreadable = (status: number): HeimOutcome<T | U> =>
+      'unreadable' in extra ? { kind: 'ok', value: extra.unreadable as U, status } : { kind: 'malformed', status };
     let response: Response;
     try {
       response = await options.fetch(`${options.baseUrl}${path}`, {
@@ -113,8 +126,8 @@ export function createHeimClient(options: HeimClientOptions, log: Logger = () =>
     try {
       text = await response.text();
     } catch {
-      // Headers arrived but the body did not: for a POST that means we cannot know.
-      return response.ok ? { kind: 'malformed', status: response.status } : { kind: 'lost' };
+      // Headers arrived but the body did not: a 2xx still says Heim did it; an error, we cannot know.
+      return response.ok ? unreadable(response.status) : { kind: 'lost' };
     }
     if (response.status === 404) return { kind: 'not_found', status: 404 };
     if (response.status >= 400 && response.status < 500 && response.status !== 429) {
@@ -124,11 +137,9 @@ export function createHeimClient(options: HeimClientOptions, log: Logger = () =>
     if (!response.ok) return { kind: 'failed', status: response.status };
     try {
       const parsed = schema.safeParse(JSON.parse(text));
-      return parsed.success
-        ? { kind: 'ok', value: parsed.data, status: response.status }
-        : { kind: 'malformed', status: response.status };
+      return parsed.success ? { kind: 'ok', value: parsed.data, status: response.status } : unreadable(response.status);
     } catch {
-      return { kind: 'malformed', status: response.status };
+      return unreadable(response.status);
     }
   }
 
@@ -142,6 +153,6 @@ export function createHeimClient(options: HeimClientOptions, log: Logger = () =>
   return {
     getAppointment: (id) => logged('getAppointment', id, () => call('GET', heimPaths.appointment(id), heimAppointmentSchema)),
     getCancellation: (id) => logged('getCancellation', id, () => call('GET', heimPaths.cancellation(id), heimCancellationSchema)),
-    cancel: (id, body) => logged('cancel', id, () => call('POST', heimPaths.cancel(id), heimCancellationSchema, body)),
+    cancel: (id, body) => logged('cancel', id, () => call('POST', heimPaths.cancel(id), heimCancellationSchema, { body, unreadable: null })),
   };
 }

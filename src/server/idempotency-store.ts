@@ -12,6 +12,8 @@
 export interface StoredAnswer {
   status: number;
   body: unknown;
+  /** Set on the copy handed to a retry answered from its key (for the log), never on what is kept. */
+  replayed?: true;
 }
 
 export interface IdempotencyRecord {

@@ -4,6 +4,7 @@
  */
 import type { AppointmentView, CancellationView } from '../core/schemas';
 import { DEFAULT_APPOINTMENT_TITLE, type HeimAppointment, type HeimCancellation } from './heim-assumptions';
+import type { HeimCancelBody } from './heim-client';
 
 export function toAppointmentView(appointment: HeimAppointment, timeZone: string): AppointmentView {
   const location = appointment.location ?? {};
@@ -19,14 +20,19 @@ export function toAppointmentView(appointment: HeimAppointment, timeZone: string
   };
 }
 
-export function toCancellationView(cancellation: HeimCancellation): CancellationView {
+/**
+ * What the patient may see of a cancellation. `sent` is what our own cancel asked for: where Heim's
+ * answer to that cancel leaves a field out, the field is what Heim accepted from us.
+ */
+export function toCancellationView(cancellation: HeimCancellation | null, sent?: HeimCancelBody): CancellationView {
+  const instant = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
   return {
-    id: cancellation.id,
-    reasonCode: cancellation.reasonCode,
-    causingEntity: cancellation.causingEntity,
-    cancellingEntity: cancellation.cancellingEntity,
-    createdAt: new Date(cancellation.createdAt).toISOString(),
-    updatedAt: new Date(cancellation.updatedAt).toISOString(),
+    id: cancellation?.id ?? null,
+    reasonCode: cancellation?.reasonCode ?? sent?.reasonCode ?? null,
+    causingEntity: cancellation?.causingEntity ?? sent?.causingEntity ?? null,
+    cancellingEntity: cancellation?.cancellingEntity ?? sent?.cancellingEntity ?? null,
+    createdAt: instant(cancellation?.createdAt),
+    updatedAt: instant(cancellation?.updatedAt),
   };
 }
 

@@ -33,8 +33,9 @@ export interface AssumedAppointmentFields {
 }
 
 /**
- * Assumed: the appointment resource does NOT embed its cancellation (heim-api.md says it "may");
- * the simulator never embeds it, so a client that works here reads it with the cancellation GET.
+ * Assumed: the appointment resource does NOT embed its cancellation (heim-api.md says it "may"), so
+ * a client that works here by default reads it with the cancellation GET. The option
+ * `embedCancellation` serves the other reading, for clients that must work with both.
  */
 export const APPOINTMENT_EMBEDS_CANCELLATION = false;
 

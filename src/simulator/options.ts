@@ -3,6 +3,7 @@
  * fail at construction rather than answer 401 to every request.
  */
 import {
+  APPOINTMENT_EMBEDS_CANCELLATION,
   DEFAULT_DUPLICATE_CANCEL_STATUS,
   DUPLICATE_CANCEL_STATUSES,
   type DuplicateCancelStatus,
@@ -28,6 +29,11 @@ export interface SimulatorOptions {
   seed?: 'demo' | 'none' | readonly SeedAppointment[];
   /** Status of a second cancel POST (Heim's is undocumented); default 409. */
   duplicateCancelStatus?: DuplicateCancelStatus;
+  /**
+   * Whether `GET /v1/appointments/{id}` embeds the appointment's `cancellation` (null when none).
+   * heim-api.md says Heim "may"; default `APPOINTMENT_EMBEDS_CANCELLATION` (false).
+   */
+  embedCancellation?: boolean;
   /** Delay added to every `/v1` response, in ms; default 0. */
   latencyMs?: number;
   /**
@@ -44,6 +50,7 @@ export interface ResolvedOptions {
   now: () => number;
   seed: 'demo' | 'none' | readonly SeedAppointment[];
   duplicateCancelStatus: DuplicateCancelStatus;
+  embedCancellation: boolean;
   latencyMs: number;
   webhook: WebhookTarget | null;
   webhookRetryDelaysMs: readonly number[] | undefined;
@@ -74,6 +81,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     now: options.now ?? (() => Date.now()),
     seed: options.seed ?? 'demo',
     duplicateCancelStatus,
+    embedCancellation: options.embedCancellation ?? APPOINTMENT_EMBEDS_CANCELLATION,
     latencyMs,
     // Checked by the webhook sender when the simulator is built.
     webhook: options.webhook ?? null,

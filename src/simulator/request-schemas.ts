@@ -36,6 +36,8 @@ export type CancelBody = z.output<typeof cancelBodySchema>;
 export const amendPatchSchema = z.strictObject({
   reasonCode: reasonCode.optional(),
   causingEntity: causingEntity.optional(),
+  // The guide: Operations verify "the cancelling entity and reasons", and may update either.
+  cancellingEntity: cancellingEntity.optional(),
   note: nonBlank('note').pipe(z.string().max(CANCEL_NOTE_MAX_LENGTH)).optional(),
 });
 export type AmendPatch = z.output<typeof amendPatchSchema>;

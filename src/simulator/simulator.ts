@@ -37,7 +37,7 @@ export interface Simulator {
    */
   amendCancellation(
     appointmentId: string,
-    patch: { reasonCode?: ReasonCode; causingEntity?: CausingEntity; note?: string },
+    patch: { reasonCode?: ReasonCode; causingEntity?: CausingEntity; cancellingEntity?: CancellingEntity; note?: string },
   ): HeimCancellation;
   /** Heim moves (or unsets) the ETA, as it does when routes are re-planned. */
   moveEta(appointmentId: string, estimatedTimeOfArrival: string | null): HeimAppointment;
@@ -134,6 +134,7 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
     const ctx: V1RequestContext = {
       store,
       duplicateCancelStatus: resolved.duplicateCancelStatus,
+      embedCancellation: resolved.embedCancellation,
       url,
       headers: request.headers,
       body,

@@ -110,6 +110,7 @@ export class AppointmentStore {
       ...current,
       ...(parsed.reasonCode === undefined ? {} : { reasonCode: parsed.reasonCode }),
       ...(parsed.causingEntity === undefined ? {} : { causingEntity: parsed.causingEntity }),
+      ...(parsed.cancellingEntity === undefined ? {} : { cancellingEntity: parsed.cancellingEntity }),
       ...(parsed.note === undefined ? {} : { note: parsed.note }),
       updatedAt: isoAfter(current.updatedAt, this.#now()),
     };

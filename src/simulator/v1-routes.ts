@@ -4,7 +4,6 @@
  */
 import * as z from 'zod';
 import {
-  APPOINTMENT_EMBEDS_CANCELLATION,
   CANCEL_SUCCESS_STATUS,
   CANCELLATION_PATH_SEGMENT,
   COMPLETED_CANCEL_STATUS,
@@ -59,6 +58,7 @@ export function matchV1(method: string, pathname: string): V1Match {
 export interface V1RequestContext {
   store: AppointmentStore;
   duplicateCancelStatus: DuplicateCancelStatus;
+  embedCancellation: boolean;
   url: URL;
   headers: Headers;
   body: string;
@@ -71,7 +71,7 @@ function notFound(appointmentId: string): Response {
 function getAppointment(ctx: V1RequestContext, id: string): Response {
   const appointment = ctx.store.get(id);
   if (appointment === undefined) return notFound(id);
-  if (!APPOINTMENT_EMBEDS_CANCELLATION) return jsonResponse(200, appointment);
+  if (!ctx.embedCancellation) return jsonResponse(200, appointment);
   return jsonResponse(200, { ...appointment, cancellation: ctx.store.getCancellation(id) ?? null });
 }
 

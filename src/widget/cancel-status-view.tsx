@@ -1,4 +1,4 @@
-import type { AppointmentView } from '../core/index';
+import { isReasonCode, type AppointmentView } from '../core/index';
 import type { CancelFlowView } from './cancel-flow-view';
 import type { CancelAppointmentMessages } from './messages';
 import { StatusPanel } from './status-panel';
@@ -90,8 +90,9 @@ export function CancelStatusView({
         <StatusPanel title={messages.alreadyCancelledTitle} {...panel}>
           <p>
             {messages.alreadyCancelledBody({
-              reason: code === undefined ? null : messages.reasonLabels[code],
-              date: createdAt === undefined ? null : messages.formatDateTime(Date.parse(createdAt), timeZone),
+              // A code Heim Operations set outside the fifteen has no label: the sentence goes without.
+              reason: isReasonCode(code) ? messages.reasonLabels[code] : null,
+              date: createdAt ? messages.formatDateTime(Date.parse(createdAt), timeZone) : null,
             })}
           </p>
         </StatusPanel>

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { claimReport, readAttempt, recordPollAnswer, updateAttempt, useCancelAttempt, type CancelAttempt } from './cancel-attempt';
 import { useCancelAppointmentContext, type CancelledResult } from './cancel-appointment-context';
+import { isReasonCode } from '../core/index';
 import { cancelAppointmentEvent } from './cancel-appointment-events';
 import { isDialogOpenFor, useCountOpenDialog } from './open-dialogs';
 import { cancelAppointmentKeys } from './query-options';
@@ -44,7 +45,9 @@ export function usePendingConfirmation(
     const sentReason = readAttempt(queryClient, appointmentId).lastSent?.body.reasonCode ?? null;
     const result = claimReport(queryClient, appointmentId);
     if (result === null) return;
-    const reasonCode = result.cancellation?.reasonCode ?? sentReason;
+    // Heim's code, unless Heim Operations amended it to one outside the fifteen: then what was sent.
+    const heimCode = result.cancellation?.reasonCode;
+    const reasonCode = isReasonCode(heimCode) ? heimCode : sentReason;
     onEvent?.(cancelAppointmentEvent('cancelled', appointmentId, reasonCode, result.charge?.state ?? null));
     onConfirmed?.(result);
   }, [confirmed, reported, queryClient, appointmentId, onConfirmed, onEvent, isOpen]);

@@ -85,7 +85,17 @@ describe('operations log', () => {
     expect((await send(cancelRequest('apt_alice_5h', { body: { reasonCode: 'patient_unwell', note } }))).status).toBe(409);
     expect((await send(cancelRequest('apt_alice_3d', { headers: { origin: 'https://evil.example' } }))).status).toBe(403);
 
-    expect(logs).toContainEqual({ level: 'info', event: 'cancel.refused', appointmentId: 'apt_alice_5h', status: 409, code: 'charge_acknowledgement_required' });
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        event: 'cancel.answered',
+        appointmentId: 'apt_alice_5h',
+        patientId: 'p_demo_alice',
+        status: 409,
+        code: 'charge_acknowledgement_required',
+        replayed: false,
+      }),
+    );
     expect(logs).toContainEqual(
       expect.objectContaining({
         event: 'proxy.refused',

@@ -78,6 +78,25 @@ describe('a verified appointment.cancelled', () => {
     ]);
   });
 
+  it('takes an amendment to a code outside the fifteen the API lists (204, not 502 for ever), and logs the change', async () => {
+    await start();
+    const key = freshKey();
+    const retry = () => send(cancelRequest('apt_alice_3d', { key }));
+    expect((await retry()).status).toBe(200);
+    await backend.simulator.flushWebhooks();
+    const held = backend.simulator.getCancellation('apt_alice_3d')!;
+    // Heim Operations set a code the API does not list; Heim's reads show it from now on.
+    backend.simulator.setFault({ route: 'cancellation', status: 200, body: JSON.stringify({ ...held, reasonCode: 'visit_merged' }) });
+    backend.simulator.amendCancellation('apt_alice_3d', { causingEntity: 'organisation' });
+    await backend.simulator.flushWebhooks();
+
+    deliveredOnce(backend.simulator.webhookDeliveries[1]);
+    expect((await json(await retry())).cancellation.reasonCode).toBe('visit_merged');
+    expect(backend.logs).toContainEqual(
+      expect.objectContaining({ event: 'cancel.amended', appointmentId: 'apt_alice_3d', reasonCodeBefore: 'patient_unwell', reasonCode: 'visit_merged' }),
+    );
+  });
+
   it('does nothing twice for one webhook-id: a replay is 204 with no second read or log', async () => {
     await start();
     await send(cancelRequest('apt_alice_3d'));

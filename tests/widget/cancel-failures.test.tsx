@@ -176,11 +176,11 @@ describe('failures', () => {
     const onCancelled = vi.fn();
     const { user, harness, dialog } = await openForm({ onCancelled });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    // Heim cancels but its answer is unreadable and the check read fails: the proxy cannot tell
+    // Heim cancels but a gateway in front of it answers 504 and the check read fails: the proxy cannot tell
     // yet (202). Heim also answers slowly, which keeps the waiting screen up while we look at it.
     const sim = harness.backend.simulator;
     sim.setFault({ route: 'appointment', latencyMs: 2_000 });
-    sim.setFault({ route: 'cancel', status: 200, body: 'not json', commit: true, times: 1 });
+    sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
     sim.setFault({ route: 'cancellation', status: 500, times: 1 });
     await user.click(confirmButton(dialog));
     // The proxy reads the appointment twice (before posting, and as a witness after the failed
@@ -212,9 +212,9 @@ describe('failures', () => {
     useFakeClock();
     const { user, harness, dialog } = await openForm();
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    // Heim's answer is unreadable and it did NOT cancel. The proxy cannot know that the lost POST
+    // A gateway answers 504 and Heim did NOT cancel. The proxy cannot know that the lost POST
     // will never land, so it keeps answering pending and never posts this appointment again.
-    harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    harness.backend.simulator.setFault({ route: 'cancel', status: 504, times: 1 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: "We're confirming your cancellation" });
     const start = Date.now();

@@ -24,7 +24,7 @@ describe('pending confirmation', () => {
     const sim = harness.backend.simulator;
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
     // Heim's answer is lost and it did not cancel: pending, until the proxy restarts and forgets.
-    sim.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    sim.setFault({ route: 'cancel', status: 504, times: 1 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: PENDING });
     await harness.restartProxy();
@@ -34,7 +34,7 @@ describe('pending confirmation', () => {
     expect(within(dialog).getByRole('radio', { name: "I'm unwell" })).toBeChecked();
 
     // The second try is lost too. The cached `not_cancelled` belongs to the first attempt.
-    sim.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    sim.setFault({ route: 'cancel', status: 504, times: 1 });
     const pollsBefore = cancellationPolls(harness).length;
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: PENDING });
@@ -56,7 +56,7 @@ describe('pending confirmation', () => {
     const sim = harness.backend.simulator;
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
     // Heim cancels, but its answer is lost and its cancellation read keeps failing for now.
-    sim.setFault({ route: 'cancel', status: 200, body: 'not json', commit: true, times: 1 });
+    sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
     sim.setFault({ route: 'cancellation', status: 500 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: PENDING });
@@ -102,7 +102,7 @@ describe('pending confirmation', () => {
         .join('');
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
     // Heim's answer is lost and it did not cancel: pending, until the proxy restarts and forgets.
-    harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    harness.backend.simulator.setFault({ route: 'cancel', status: 504, times: 1 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: PENDING });
     expect(besideButton()).toBe('');
@@ -130,7 +130,7 @@ describe('pending confirmation', () => {
     const { user, harness, dialog } = await openForm({ onCancelled });
     const sim = harness.backend.simulator;
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    sim.setFault({ route: 'cancel', status: 200, body: 'not json', commit: true, times: 1 });
+    sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
     // Heim's cancellation read fails for the proxy's own check and the first polls.
     sim.setFault({ route: 'cancellation', status: 500, times: 3 });
     await user.click(confirmButton(dialog));
@@ -153,7 +153,7 @@ describe('pending confirmation', () => {
     const onCancelled = vi.fn();
     const { user, harness, dialog } = await openForm({ onCancelled });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    harness.backend.simulator.setFault({ route: 'cancel', status: 504, times: 1 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: PENDING });
     await cancelAtHeimAsOrganisation(harness, 'apt_alice_3d');

@@ -98,10 +98,10 @@ describe('onEvent', () => {
     const { events, onEvent } = recorder();
     const { user, harness, dialog } = await openForm({ props: { onEvent } });
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-    // Heim cancels, but its answer is unreadable and its cancellation read keeps failing for now:
+    // Heim cancels, but a gateway answers 504 and its cancellation read keeps failing for now:
     // the proxy answers 202 and every poll says "still pending".
     const sim = harness.backend.simulator;
-    sim.setFault({ route: 'cancel', status: 200, body: 'not json', commit: true, times: 1 });
+    sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
     sim.setFault({ route: 'cancellation', status: 500 });
     await user.click(confirmButton(dialog));
     await within(dialog).findByRole('heading', { name: "We're confirming your cancellation" });

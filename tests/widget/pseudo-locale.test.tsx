@@ -187,7 +187,7 @@ describe('pseudo-locale', () => {
     useFakeClock();
     const { user, harness, dialog, expectAllPseudo } = await openInPseudo('apt_alice_3d');
     await user.click(await within(dialog).findByRole('radio', { name: pseudo.reasonLabels.patient_unwell }));
-    harness.backend.simulator.setFault({ route: 'cancel', status: 200, body: 'not json', times: 1 });
+    harness.backend.simulator.setFault({ route: 'cancel', status: 504, times: 1 });
     await user.click(within(dialog).getByRole('button', { name: pseudo.confirm }));
     await within(dialog).findByRole('heading', { name: pseudo.pendingTitle });
     await advanceInSteps(1_000);
