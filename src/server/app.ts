@@ -14,7 +14,7 @@ import { resolveOptions, type CancelHandlerOptions } from './options';
 import { parseCancelBody, readIdempotencyKey } from './parse-cancel-request';
 import { callPortalAuthenticate, type AuthenticateContext, type CancelHandlerContext } from './portal-authenticate';
 import { FixedWindowRateLimiter } from './rate-limit';
-import { assertDeclaredLengthWithin, readJsonBody } from './read-body';
+import { ClientAbortedError, assertDeclaredLengthWithin, readJsonBody } from './read-body';
 import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
 import { createSessionVerifier, importSessionKey, type PatientIdentity } from './session';
 import { answerUnhandledError } from './unhandled-error';
@@ -142,6 +142,17 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
     return errorResponse('not_found', { message: 'No such endpoint.' });
   });
   app.onError((error, c) => {
+    if (error instanceof ClientAbortedError) {
+      // The client went away mid-body: nothing of ours failed, and there is likely no one to answer.
+      log({
+        level: 'info',
+        event: 'proxy.client_aborted',
+        method: c.req.method,
+        route: c.req.routePath,
+        ...(error.streamErrorCode === undefined ? {} : { errorCode: error.streamErrorCode }),
+      });
+      return error.toResponse();
+    }
     if (error instanceof ProxyError) {
       const { status } = ERROR_CODES[error.code];
       // Every refusal is a line for operations (a run of csrf_rejected after a deploy behind a TLS

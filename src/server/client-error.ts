@@ -58,8 +58,10 @@ function rawResponse({ status, code, message }: ClientErrorAnswer): string {
  */
 export function answerClientError(log: Logger): (error: Error & { code?: string }, socket: Duplex) => void {
   return (error, socket) => {
-    // The client went away: nobody to answer, and nothing an operator needs to read.
-    if (error.code === 'ECONNRESET') {
+    // The client went away (reset, or closed its side before its request ended): nobody to answer,
+    // and nothing an operator needs to read. A body the handler was reading is logged there, once,
+    // as proxy.client_aborted.
+    if (error.code === 'ECONNRESET' || error.code === 'HPE_INVALID_EOF_STATE') {
       socket.destroy();
       return;
     }

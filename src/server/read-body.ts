@@ -3,7 +3,7 @@
  * Content-Length over the limit is refused before reading, and a streamed body is cut off as soon
  * as it passes the limit.
  */
-import { ProxyError } from './responses';
+import { ProxyError, wholeRequestIssues } from './responses';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -14,6 +14,26 @@ export function assertDeclaredLengthWithin(request: Request, maxBytes = MAX_BODY
   }
 }
 
+const CLIENT_ABORTED_MESSAGE = 'The request body was not received in full: the connection closed before it ended. Nothing was changed.';
+
+/**
+ * The body stream failed while being read: the client went away (or the network did) before its
+ * body ended. Not a fault of the proxy, and nothing a patient did wrong either, so it is answered
+ * 400 `invalid_request` (if anything can still be answered) and logged `proxy.client_aborted` at
+ * info, never as an error: anyone can cause it, on the webhook route without any credential.
+ */
+export class ClientAbortedError extends ProxyError {
+  /** The stream error's `code` (ECONNRESET…) when it has a plain one, for the log. */
+  readonly streamErrorCode: string | undefined;
+
+  constructor(cause: unknown) {
+    super('invalid_request', { message: CLIENT_ABORTED_MESSAGE, issues: wholeRequestIssues(CLIENT_ABORTED_MESSAGE) }, 'client_aborted');
+    this.name = 'ClientAbortedError';
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.streamErrorCode = typeof code === 'string' && /^[A-Z0-9_]{1,40}$/.test(code) ? code : undefined;
+  }
+}
+
 export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
   assertDeclaredLengthWithin(request, maxBytes);
   if (request.body === null) return '';
@@ -21,7 +41,16 @@ export async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES):
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      // A refusal the host adapter put in the stream (a body parser read it first) is the proxy's
+      // own answer; any other failure of the client's body stream is the client going away.
+      if (error instanceof ProxyError) throw error;
+      throw new ClientAbortedError(error);
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
