@@ -16,7 +16,7 @@ import { callPortalAuthenticate, type AuthenticateContext, type CancelHandlerCon
 import { FixedWindowRateLimiter } from './rate-limit';
 import { ClientAbortedError, assertDeclaredLengthWithin, readJsonBody } from './read-body';
 import { ProxyError, errorResponse, jsonResponse, withBaseHeaders } from './responses';
-import { createSessionVerifier, importSessionKey, type PatientIdentity } from './session';
+import { createExplainingSessionVerifier, importSessionKey, type PatientIdentity } from './session';
 import { answerUnhandledError } from './unhandled-error';
 import { logIfUnmounted } from './unmounted-path';
 import { createHeimWebhookHandler } from './webhooks';
@@ -38,18 +38,24 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
   const heim = createHeimClient(resolved.heim, log);
   const service = createCancellationService({ heim, options: resolved, log });
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
-  const verifySession = resolved.sessionSecret === undefined ? undefined : createSessionVerifier(importSessionKey(resolved.sessionSecret));
+  const verifySession =
+    resolved.sessionSecret === undefined ? undefined : createExplainingSessionVerifier(importSessionKey(resolved.sessionSecret));
 
   // The routes authenticate from the Request alone; what the host passed with it is found here.
   const contexts = new WeakMap<Request, AuthenticateContext>();
 
   async function authenticate(request: Request): Promise<PatientIdentity> {
-    const context = contexts.get(request) ?? { nodeRequest: undefined };
-    const identity = resolved.authenticate
-      ? await callPortalAuthenticate(resolved.authenticate, request, context)
-      : await verifySession!(request);
-    if (!identity) throw new ProxyError('unauthenticated');
-    return identity;
+    // Each 401 carries why, for the log only (proxy.refused's reason, never the token): the
+    // answer is the same whatever the reason.
+    if (resolved.authenticate) {
+      const context = contexts.get(request) ?? { nodeRequest: undefined };
+      const identity = await callPortalAuthenticate(resolved.authenticate, request, context);
+      if (!identity) throw new ProxyError('unauthenticated', {}, 'authenticate_returned_null');
+      return identity;
+    }
+    const verdict = await verifySession!(request);
+    if ('refused' in verdict) throw new ProxyError('unauthenticated', {}, verdict.refused);
+    return verdict.identity;
   }
 
   function appointmentIdFrom(c: Context): string {

@@ -3,7 +3,7 @@
  * `portal_session` cookie or an `Authorization: Bearer` header. `sub` is the Heim patient id.
  * Verification is jose's; we only decide where the token comes from and what a valid one means.
  */
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 // jose's, not the global: a server-only consumer (lib ES2022, types node, no DOM) has no global
 // CryptoKey type, and these exported signatures would not compile there.
 import type { CryptoKey } from 'jose';
@@ -42,13 +42,45 @@ function readCookie(header: string | null, name: string): string | undefined {
   return undefined;
 }
 
-function tokenFrom(request: Request): string | undefined {
+/** The token a request carries; `malformed` for a Bearer header whose value is no token at all. */
+function tokenFrom(request: Request): string | undefined | 'malformed' {
   // Another scheme (say HTTP Basic in front of a staging portal) is not ours: use the cookie.
   const authorization = request.headers.get('authorization')?.trim() ?? '';
   if (/^Bearer\s/i.test(authorization)) {
-    return /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(authorization)?.[1];
+    return /^Bearer ([A-Za-z0-9_.-]+)$/i.exec(authorization)?.[1] ?? 'malformed';
   }
   return readCookie(request.headers.get('cookie'), SESSION_COOKIE_NAME);
+}
+
+/**
+ * Why a session was refused, for the operations log only: the answer is the same 401
+ * `unauthenticated` whatever the reason (bff-api.md), so a client learns nothing from it. A run of
+ * `expired` after a deploy says sessions outlive the widget's page; `invalid_signature` says a
+ * portal signs with another secret than PORTAL_SESSION_SECRET.
+ */
+export type SessionRefusal =
+  | 'missing'
+  | 'malformed'
+  | 'expired'
+  | 'invalid_signature'
+  | 'algorithm_not_allowed'
+  | 'missing_claim'
+  | 'invalid_claim'
+  | 'bad_subject'
+  | 'wrong_audience'
+  | 'lifetime_too_long';
+
+export type SessionVerdict = { readonly identity: PatientIdentity } | { readonly refused: SessionRefusal };
+
+/**
+ * Optional hardening of the package's own sessions, beyond what the contract requires (`sub` and
+ * `exp`). Both are off by default: a portal may mint its sessions itself, with only those claims.
+ */
+export interface SessionPolicy {
+  /** Refuse a token whose `exp` is further ahead than this many seconds (a "session" for 95 years). */
+  readonly maxLifetimeSeconds?: number;
+  /** Require this `aud` (a token minted for another service with the same secret is refused). */
+  readonly audience?: string;
 }
 
 interface VerifiedToken {
@@ -56,23 +88,45 @@ interface VerifiedToken {
   readonly expiresAtMs: number;
 }
 
-/** jose's verdict on one token: the patient and expiry, or null for anything not valid now. */
-async function verifyToken(token: string, key: SessionVerifyKey): Promise<VerifiedToken | null> {
+function refusalFor(error: InstanceType<typeof joseErrors.JOSEError>): SessionRefusal {
+  if (error instanceof joseErrors.JWTExpired) return 'expired';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'invalid_signature';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm_not_allowed';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return 'wrong_audience';
+    return error.reason === 'missing' ? 'missing_claim' : 'invalid_claim';
+  }
+  return 'malformed';
+}
+
+/** jose's verdict on one token: the patient and expiry, or why it is not valid now. */
+async function verifyToken(token: string, key: SessionVerifyKey, policy: SessionPolicy): Promise<VerifiedToken | SessionRefusal> {
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-    if (typeof payload.sub !== 'string' || !PATIENT_ID_PATTERN.test(payload.sub) || typeof payload.exp !== 'number') return null;
-    return { patientId: payload.sub, expiresAtMs: payload.exp * 1000 };
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp', 'sub'],
+      ...(policy.audience === undefined ? {} : { audience: policy.audience }),
+    }));
   } catch (error) {
-    if (error instanceof joseErrors.JOSEError) return null;
+    if (error instanceof joseErrors.JOSEError) return refusalFor(error);
     throw error;
   }
+  if (typeof payload.sub !== 'string' || !PATIENT_ID_PATTERN.test(payload.sub)) return 'bad_subject';
+  if (typeof payload.exp !== 'number') return 'invalid_claim';
+  const expiresAtMs = payload.exp * 1000;
+  // Measured from now, not from `iat`: the contract does not require `iat`, so a portal's token
+  // without one is held to the same bound.
+  if (policy.maxLifetimeSeconds !== undefined && expiresAtMs - Date.now() > policy.maxLifetimeSeconds * 1000) return 'lifetime_too_long';
+  return { patientId: payload.sub, expiresAtMs };
 }
 
 /** Returns the patient, or null for a missing, expired, tampered or malformed session. */
-export async function verifyPatientSession(request: Request, key: SessionVerifyKey): Promise<PatientIdentity | null> {
+export async function verifyPatientSession(request: Request, key: SessionVerifyKey, policy: SessionPolicy = {}): Promise<PatientIdentity | null> {
   const token = tokenFrom(request);
-  const verified = token ? await verifyToken(token, key) : null;
-  return verified && { patientId: verified.patientId };
+  if (token === undefined || token === '' || token === 'malformed') return null;
+  const verified = await verifyToken(token, key, policy);
+  return typeof verified === 'string' ? null : { patientId: verified.patientId };
 }
 
 /** How many verified tokens a verifier remembers (a few hundred bytes each). */
@@ -80,29 +134,46 @@ const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
 
 export type SessionVerifier = (request: Request) => Promise<PatientIdentity | null>;
 
+/** A session verifier that also says why it refused: what the handler logs with its 401. */
+export type ExplainingSessionVerifier = (request: Request) => Promise<SessionVerdict>;
+
 /**
- * `verifyPatientSession` with a memory of tokens it has already verified, keyed by the exact
- * token string. Checking the HMAC with WebCrypto was three quarters of the proxy's CPU per read
- * (0.13 of 0.18 ms in process), and a patient's widget sends the same token with every read and
- * poll. A remembered token is still refused from the second its `exp` passes (by the wall clock,
- * as jose checks it); a token that failed (forged, tampered, another secret, expired) is never
- * remembered, so it always meets jose again.
+ * A verifier with a memory of tokens it has already verified, keyed by the exact token string.
+ * Checking the HMAC with WebCrypto was three quarters of the proxy's CPU per read (0.13 of 0.18 ms
+ * in process), and a patient's widget sends the same token with every read and poll. A remembered
+ * token is still refused from the second its `exp` passes (by the wall clock, as jose checks it);
+ * a token that failed (forged, tampered, another secret, expired) is never remembered, so it
+ * always meets jose again.
  */
-export function createSessionVerifier(key: Promise<SessionVerifyKey> | SessionVerifyKey): SessionVerifier {
+export function createExplainingSessionVerifier(
+  key: Promise<SessionVerifyKey> | SessionVerifyKey,
+  policy: SessionPolicy = {},
+): ExplainingSessionVerifier {
   const remembered = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKEN_CACHE_SIZE });
   return async (request) => {
     const token = tokenFrom(request);
-    if (!token) return null;
-    let verified = remembered.get(token) ?? null;
-    if (verified === null) {
-      verified = await verifyToken(token, await key);
-      if (verified !== null) remembered.set(token, verified);
+    if (token === undefined || token === '') return { refused: 'missing' };
+    if (token === 'malformed') return { refused: 'malformed' };
+    let verified: VerifiedToken | SessionRefusal | undefined = remembered.get(token);
+    if (verified === undefined) {
+      verified = await verifyToken(token, await key, policy);
+      if (typeof verified === 'string') return { refused: verified };
+      remembered.set(token, verified);
     }
-    if (verified === null || Date.now() >= verified.expiresAtMs) {
+    if (Date.now() >= verified.expiresAtMs) {
       remembered.delete(token);
-      return null;
+      return { refused: 'expired' };
     }
-    return { patientId: verified.patientId };
+    return { identity: { patientId: verified.patientId } };
+  };
+}
+
+/** `verifyPatientSession` with the memory of `createExplainingSessionVerifier`: the patient, or null. */
+export function createSessionVerifier(key: Promise<SessionVerifyKey> | SessionVerifyKey, policy: SessionPolicy = {}): SessionVerifier {
+  const verify = createExplainingSessionVerifier(key, policy);
+  return async (request) => {
+    const verdict = await verify(request);
+    return 'identity' in verdict ? verdict.identity : null;
   };
 }
 
@@ -111,17 +182,20 @@ export interface CreatePatientSessionOptions {
   patientId: string;
   /** Lifetime of the token; default 30 minutes. */
   expiresInSeconds?: number;
+  /** Sets `aud`: give the handler's `sessionAudience` (PORTAL_SESSION_AUDIENCE) when it is set. */
+  audience?: string;
 }
 
-/** Signs a session for a patient: what a portal's sign-in (or the demo's) issues. */
+/** Signs a session for a patient: what a portal's sign-in (or the demo's) issues. `iat` is always set. */
 export async function createPatientSession(options: CreatePatientSessionOptions): Promise<string> {
   const ttl = options.expiresInSeconds ?? 30 * 60;
-  return new SignJWT({})
+  const jwt = new SignJWT({})
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(options.patientId)
     .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
-    .sign(sessionKey(options.secret));
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl);
+  if (options.audience !== undefined) jwt.setAudience(options.audience);
+  return jwt.sign(sessionKey(options.secret));
 }
 
 /** The Set-Cookie value for a session: HttpOnly, Secure, SameSite=Strict, Path=/ (bff-api.md). */
