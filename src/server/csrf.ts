@@ -32,7 +32,10 @@ export function assertSameSiteWrite(request: Request, allowedOrigins: readonly s
   if (origin !== null) {
     const allowed = allowedOrigins ?? [new URL(request.url).origin];
     if (!allowed.includes(origin)) {
-      const which = allowedOrigins === null ? `by default only the request URL's own, ${allowed[0]}` : allowed.join(', ');
+      // The default is described, never printed: the request's own origin is built from its Host
+      // header, which the sender chose (README: no header values in logs). Configured origins are
+      // the operator's own text.
+      const which = allowedOrigins === null ? "the request's own origin (the default: allowedOrigins unset)" : allowed.join(', ');
       throw refuse(`Origin is not an allowed origin (allowed: ${which}); behind a reverse proxy or TLS terminator, set allowedOrigins (ALLOWED_ORIGINS) to the portal's origin`);
     }
   }
