@@ -38,8 +38,13 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
   const heim = createHeimClient(resolved.heim, log);
   const service = createCancellationService({ heim, options: resolved, log });
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
+  // The opt-in hardening of our own sessions (off by default: the contract asks only sub and exp).
+  const sessionPolicy = {
+    ...(resolved.sessionMaxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds: resolved.sessionMaxLifetimeSeconds }),
+    ...(resolved.sessionAudience === undefined ? {} : { audience: resolved.sessionAudience }),
+  };
   const verifySession =
-    resolved.sessionSecret === undefined ? undefined : createExplainingSessionVerifier(importSessionKey(resolved.sessionSecret));
+    resolved.sessionSecret === undefined ? undefined : createExplainingSessionVerifier(importSessionKey(resolved.sessionSecret), sessionPolicy);
 
   // The routes authenticate from the Request alone; what the host passed with it is found here.
   const contexts = new WeakMap<Request, AuthenticateContext>();

@@ -10,6 +10,8 @@ import {
   heimBaseUrlSchema,
   originSchema,
   reasonCodesSchema,
+  sessionAudienceSchema,
+  sessionMaxLifetimeSchema,
   sessionSecretSchema,
   type CancelHandlerOptions,
 } from './options';
@@ -61,6 +63,9 @@ const variables = {
   HEIM_API_URL: heimBaseUrlSchema,
   HEIM_API_KEY: heimApiKeySchema,
   PORTAL_SESSION_SECRET: sessionSecretSchema,
+  // Opt-in hardening of sessions beyond the contract's `sub` and `exp` (options.ts).
+  PORTAL_SESSION_MAX_LIFETIME_SECONDS: z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).pipe(sessionMaxLifetimeSchema).optional(),
+  PORTAL_SESSION_AUDIENCE: sessionAudienceSchema.optional(),
   // Unset (or empty) turns the webhook route off.
   HEIM_WEBHOOK_SECRET: webhookSecretSchema.optional(),
   ALLOWED_ORIGINS: z.string().transform(commaList).pipe(z.array(originSchema).min(1, 'must list at least one origin')).optional(),
@@ -101,6 +106,8 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySe
   const baseUrl = read(env, 'HEIM_API_URL', problems);
   const apiKey = read(env, 'HEIM_API_KEY', problems);
   const sessionSecret = read(env, 'PORTAL_SESSION_SECRET', problems);
+  const sessionMaxLifetimeSeconds = read(env, 'PORTAL_SESSION_MAX_LIFETIME_SECONDS', problems);
+  const sessionAudience = read(env, 'PORTAL_SESSION_AUDIENCE', problems);
   const webhookSecret = read(env, 'HEIM_WEBHOOK_SECRET', problems);
   const allowedOrigins = read(env, 'ALLOWED_ORIGINS', problems);
   const host = read(env, 'HOST', problems);
@@ -118,6 +125,8 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySe
   const options: CancelHandlerOptions = {
     heim: { baseUrl, apiKey, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
     sessionSecret,
+    ...(sessionMaxLifetimeSeconds === undefined ? {} : { sessionMaxLifetimeSeconds }),
+    ...(sessionAudience === undefined ? {} : { sessionAudience }),
     ...(webhookSecret === undefined ? {} : { webhookSecret }),
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
     ...(chargeWindowHours === undefined ? {} : { chargeWindowHours }),

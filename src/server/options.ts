@@ -47,6 +47,18 @@ export interface CancelHandlerOptions<NodeRequest extends IncomingMessage = Inco
    * `POST {basePath}/webhooks/heim`. Default unset: the route is off and answers 404 like any unknown path.
    */
   webhookSecret?: string;
+  /**
+   * Opt-in: refuse a session (of `sessionSecret`) whose `exp` is more than this many seconds ahead,
+   * such as a token minted to last for years. Measured from now, so `iat` is not required. Default
+   * unset: the contract requires only `sub` and `exp`, and a portal may mint its own tokens.
+   */
+  sessionMaxLifetimeSeconds?: number;
+  /**
+   * Opt-in: require this `aud` in sessions (of `sessionSecret`), so a token the portal signs for
+   * another service with the same secret is refused. Mint with `createPatientSession({ audience })`.
+   * Default unset: `aud` is not checked.
+   */
+  sessionAudience?: string;
   /** Origins allowed to POST. Default: the proxy's own origin. */
   allowedOrigins?: readonly string[];
   /** Hours before the ETA in which cancelling may be charged. Default 24. */
@@ -98,6 +110,16 @@ export const heimApiKeySchema = z
 export const sessionSecretSchema = z
   .string()
   .refine((value) => new TextEncoder().encode(value).byteLength >= 32, 'must be at least 32 bytes');
+
+/** At least a minute (the widget's page outlives that), at most a year. */
+export const sessionMaxLifetimeSchema = z
+  .number()
+  .int('must be a whole number of seconds')
+  .min(60, 'must be at least 60 seconds')
+  .max(366 * 24 * 60 * 60, 'must be at most 31622400 seconds (a year)');
+
+// Printable ASCII without spaces: what an `aud` is in practice (a URL, a service name).
+export const sessionAudienceSchema = z.string().regex(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable characters without spaces');
 
 export const reasonCodesSchema = z
   .array(z.enum(PATIENT_ELIGIBLE_REASON_CODES, { message: 'must list only patient-eligible reason codes' }))
@@ -160,6 +182,8 @@ const optionsSchema = z.strictObject(
   {
     heim: heimSchema,
     sessionSecret: sessionSecretSchema.optional(),
+    sessionMaxLifetimeSeconds: sessionMaxLifetimeSchema.optional(),
+    sessionAudience: sessionAudienceSchema.optional(),
     authenticate: functionOption<Authenticate>('(request) => ({ patientId }) or null, or a promise of it'),
     webhookSecret: webhookSecretSchema.optional(),
     allowedOrigins: z.array(originSchema).optional(),

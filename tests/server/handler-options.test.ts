@@ -49,6 +49,8 @@ describe('unknown handler options', () => {
     const handler = createCancelHandler({
       heim: { baseUrl: TEST_HEIM_BASE_URL, apiKey: TEST_HEIM_KEY, timeoutMs: 3000, fetch: (input, init) => fetch(input, init) },
       sessionSecret: TEST_SESSION_SECRET,
+      sessionMaxLifetimeSeconds: 43_200,
+      sessionAudience: 'heim-cancel',
       authenticate: () => null,
       webhookSecret: `whsec_${Buffer.from('options-test-webhook-secret-32b!').toString('base64')}`,
       allowedOrigins: ['https://portal.example.org'],
