@@ -38,6 +38,7 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
   const heim = createHeimClient(resolved.heim, log);
   const service = createCancellationService({ heim, options: resolved, log });
   const limiter = new FixedWindowRateLimiter(resolved.rateLimit.max, resolved.rateLimit.windowMs, resolved.now);
+  const readLimiter = new FixedWindowRateLimiter(resolved.readRateLimit.max, resolved.readRateLimit.windowMs, resolved.now);
   // The opt-in hardening of our own sessions (off by default: the contract asks only sub and exp).
   const sessionPolicy = {
     ...(resolved.sessionMaxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds: resolved.sessionMaxLifetimeSeconds }),
@@ -69,6 +70,33 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
     return id;
   }
 
+  /**
+   * Each read is one Heim call with the organisation's key, whatever the id (a made-up one is a
+   * 404 from Heim): a session past its read limit is answered 429 here, before Heim. Answered, not
+   * thrown, so a script's thousands of refusals are not each a proxy.refused line: one warning per
+   * patient and window says who, where and how long.
+   */
+  function readLimited(c: Context, patientId: string): Response | null {
+    const decision = readLimiter.hit(patientId);
+    if (decision.allowed) return null;
+    if (decision.firstRefusal) {
+      log({
+        level: 'warn',
+        event: 'read.rate_limited',
+        method: c.req.method,
+        route: c.req.routePath,
+        patientId,
+        limit: resolved.readRateLimit.max,
+        windowMs: resolved.readRateLimit.windowMs,
+        retryAfterSeconds: decision.retryAfterSeconds,
+      });
+    }
+    return errorResponse('rate_limited', {
+      message: 'Too many reads for this session: wait for the time in Retry-After before reading again.',
+      headers: { 'retry-after': String(decision.retryAfterSeconds) },
+    });
+  }
+
   const app = new Hono().basePath(resolved.basePath);
 
   app.get('/healthz', () => jsonResponse(200, { ok: true }));
@@ -76,13 +104,13 @@ export function createCancelHandler<NodeRequest extends IncomingMessage = Incomi
   app.get('/appointments/:appointmentId', async (c) => {
     const id = appointmentIdFrom(c);
     const { patientId } = await authenticate(c.req.raw);
-    return jsonResponse(200, await service.getAppointment(patientId, id));
+    return readLimited(c, patientId) ?? jsonResponse(200, await service.getAppointment(patientId, id));
   });
 
   app.get('/appointments/:appointmentId/cancellation', async (c) => {
     const id = appointmentIdFrom(c);
     const { patientId } = await authenticate(c.req.raw);
-    return jsonResponse(200, await service.getCancellationStatus(patientId, id));
+    return readLimited(c, patientId) ?? jsonResponse(200, await service.getCancellationStatus(patientId, id));
   });
 
   app.post('/appointments/:appointmentId/cancel', async (c) => {

@@ -79,6 +79,7 @@ const variables = {
     .optional(),
   PATIENT_REASON_CODES: z.string().transform(commaList).pipe(reasonCodesSchema).optional(),
   UPSTREAM_TIMEOUT_MS: integer(100, 120_000).optional(),
+  READ_RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).optional(),
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -115,6 +116,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySe
   const chargeWindowHours = read(env, 'CHARGE_WINDOW_HOURS', problems);
   const reasonCodes = read(env, 'PATIENT_REASON_CODES', problems) as PatientReasonCode[] | undefined;
   const timeoutMs = read(env, 'UPSTREAM_TIMEOUT_MS', problems);
+  const readsPerMinute = read(env, 'READ_RATE_LIMIT_PER_MINUTE', problems);
   const [first, ...rest] = problems;
   if (first !== undefined) throw new ConfigError([first, ...rest]);
   // Every required variable parsed, since none was reported.
@@ -131,6 +133,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ProxySe
     ...(allowedOrigins === undefined ? {} : { allowedOrigins }),
     ...(chargeWindowHours === undefined ? {} : { chargeWindowHours }),
     ...(reasonCodes === undefined ? {} : { reasonCodes }),
+    ...(readsPerMinute === undefined ? {} : { readRateLimit: { max: readsPerMinute, windowMs: 60_000 } }),
   };
   return { host, port, options };
 }

@@ -75,6 +75,13 @@ export interface CancelHandlerOptions<NodeRequest extends IncomingMessage = Inco
   basePath?: string;
   /** Cancel attempts allowed per patient session in `windowMs`. Default 10 per minute. */
   rateLimit?: { max: number; windowMs: number };
+  /**
+   * Reads (`GET /appointments/{id}` and `…/cancellation`, each one Heim call) allowed per patient in
+   * `windowMs`, apart from the cancel limit. Default 300 per minute: many times what a widget asks
+   * with several tabs and dialogs open (one read per 30 s per open dialog, pending polls backing
+   * off from 2 s to 30 s), and it stops one session from spending the organisation's Heim key.
+   */
+  readRateLimit?: { max: number; windowMs: number };
   /** Structured log sink. Default: JSON lines on stdout/stderr. */
   logger?: Logger;
   /** Clock in epoch ms, for tests. Default Date.now. */
@@ -176,6 +183,8 @@ const heimSchema = z.strictObject(
   },
 );
 
+export const DEFAULT_READ_RATE_LIMIT_PER_MINUTE = 300;
+
 const rateLimitSchema = z.strictObject({ max: z.number().int().positive(), windowMs: z.number().int().positive() });
 
 const optionsSchema = z.strictObject(
@@ -207,6 +216,7 @@ const optionsSchema = z.strictObject(
       .regex(/^(\/[A-Za-z0-9_.-]+)*$/, 'must look like /api')
       .default('/api'),
     rateLimit: rateLimitSchema.default({ max: 10, windowMs: 60_000 }),
+    readRateLimit: rateLimitSchema.default({ max: DEFAULT_READ_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
     logger: functionOption<Logger>('(entry) => void'),
     now: functionOption<() => number>('() => epoch milliseconds'),
   },
@@ -219,6 +229,7 @@ const optionsSchema = z.strictObject(
 const NESTED_OPTION_NAMES: Readonly<Record<string, readonly string[]>> = {
   heim: Object.keys(heimSchema.shape).map((key) => `heim.${key}`),
   rateLimit: Object.keys(rateLimitSchema.shape).map((key) => `rateLimit.${key}`),
+  readRateLimit: Object.keys(rateLimitSchema.shape).map((key) => `readRateLimit.${key}`),
 };
 const TOP_LEVEL_OPTION_NAMES = Object.keys(optionsSchema.shape);
 

@@ -1,8 +1,14 @@
-/** A fixed-window limit on cancel attempts per patient session, so a script cannot hammer Heim. */
+/**
+ * A fixed-window limit per patient, so one session cannot hammer Heim with the organisation's key
+ * (Heim's own throttling, if per key, would then refuse every patient). The proxy keeps two: cancel
+ * attempts, and reads.
+ */
 
 export interface RateLimitDecision {
   allowed: boolean;
   retryAfterSeconds: number;
+  /** The first refusal of this subject's window: what a log line is written for, once a window. */
+  firstRefusal: boolean;
 }
 
 export class FixedWindowRateLimiter {
@@ -24,7 +30,7 @@ export class FixedWindowRateLimiter {
     }
     window.count += 1;
     const retryAfterSeconds = Math.max(1, Math.ceil((window.start + this.windowMs - now) / 1000));
-    return { allowed: window.count <= this.max, retryAfterSeconds };
+    return { allowed: window.count <= this.max, retryAfterSeconds, firstRefusal: window.count === this.max + 1 };
   }
 
   private prune(now: number): void {
