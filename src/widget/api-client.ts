@@ -30,27 +30,28 @@ export const REQUESTED_WITH = 'heim-cancel-widget';
 
 export interface CancelApiErrorDetails {
   readonly status?: number;
-  readonly cancellation?: CancellationView;
-  readonly charge?: Charge;
-  readonly retryAfterSeconds?: number;
-  readonly issues?: readonly ErrorIssue[];
+  readonly cancellation?: CancellationView | undefined;
+  readonly charge?: Charge | undefined;
+  readonly retryAfterSeconds?: number | undefined;
+  readonly issues?: readonly ErrorIssue[] | undefined;
   readonly cause?: unknown;
 }
 
 /** Any failure of a proxy call, carrying the proxy's error code so the UI can pick its copy. */
 export class CancelApiError extends Error {
   override readonly name = 'CancelApiError';
+  // `declare`: the constructor assigns each field, so no class-field initialisers are emitted for them.
   /** The proxy's error code, or `network_error` (no answer) / `invalid_response` (unparseable answer). */
-  readonly code: CancelApiErrorCode;
+  declare readonly code: CancelApiErrorCode;
   /** HTTP status; 0 when no response arrived. */
-  readonly status: number;
+  declare readonly status: number;
   /** The existing cancellation, with `already_cancelled`. */
-  readonly cancellation: CancellationView | undefined;
+  declare readonly cancellation: CancellationView | undefined;
   /** The charge as the proxy sees it now, with `charge_acknowledgement_required`. */
-  readonly charge: Charge | undefined;
+  declare readonly charge: Charge | undefined;
   /** From `Retry-After`, with `rate_limited`. */
-  readonly retryAfterSeconds: number | undefined;
-  readonly issues: readonly ErrorIssue[] | undefined;
+  declare readonly retryAfterSeconds: number | undefined;
+  declare readonly issues: readonly ErrorIssue[] | undefined;
 
   constructor(code: CancelApiErrorCode, message: string, details: CancelApiErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -174,17 +175,14 @@ function toErrorFromResponse(response: Response, json: unknown): CancelApiError 
     });
   }
   const { code, message, cancellation, charge, issues } = envelope.data.error;
+  // The constructor copies each detail as given, so an absent one is simply passed as undefined.
   return new CancelApiError(code as CancelApiErrorCode, message, {
     status: response.status,
-    ...(cancellation === undefined ? {} : { cancellation }),
-    ...(charge === undefined ? {} : { charge }),
-    ...(issues === undefined ? {} : { issues }),
-    ...optional('retryAfterSeconds', parseRetryAfter(response.headers.get('Retry-After'))),
+    cancellation,
+    charge,
+    issues,
+    retryAfterSeconds: parseRetryAfter(response.headers.get('Retry-After')),
   });
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Creates the typed client for the proxy. Pure: holds no state beyond its options. */
@@ -195,23 +193,28 @@ export function createCancelApiClient(options: CancelApiClientOptions = {}): Can
   const doFetch: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
 
+  /**
+   * One request to `/appointments/{appointmentId}{suffix}`. Async, so a refused id (appointmentPath
+   * throws) is a rejection like every other failure, never a synchronous throw.
+   */
   async function send<S extends z.ZodType>(
     method: 'GET' | 'POST',
-    path: string,
+    appointmentId: string,
+    suffix: string,
     schema: S,
     init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal | undefined },
   ): Promise<z.infer<S>> {
+    const path = appointmentPath(appointmentId) + suffix;
     const url = `${apiBaseUrl}${path}`;
-    const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
     const startedAt = monotonicNow();
     let response: Response;
     try {
+      // An absent body or signal is passed as undefined, which fetch reads as not given.
       response = await doFetch(url, {
         method,
         credentials: 'same-origin',
-        headers,
-        ...(init.body === undefined ? {} : { body: init.body }),
-        ...(init.signal === undefined ? {} : { signal: init.signal }),
+        ...(init as RequestInit),
+        headers: { Accept: 'application/json', ...init.headers },
       });
     } catch (cause) {
       // An abort is the caller's decision (react-query cancelling), not a network failure.
@@ -247,29 +250,23 @@ export function createCancelApiClient(options: CancelApiClientOptions = {}): Can
   return {
     apiBaseUrl,
     getAppointment(appointmentId, requestOptions = {}) {
-      return Promise.resolve().then(() =>
-        send('GET', appointmentPath(appointmentId), appointmentResponseSchema, { signal: requestOptions.signal }),
-      );
+      return send('GET', appointmentId, '', appointmentResponseSchema, { signal: requestOptions.signal });
     },
     cancel(appointmentId, body, idempotencyKey, requestOptions = {}) {
-      return Promise.resolve().then(() =>
-        send('POST', `${appointmentPath(appointmentId)}/cancel`, cancelResponseSchema, {
-          body: JSON.stringify(body),
-          headers: {
-            'Content-Type': 'application/json',
-            'X-Requested-With': REQUESTED_WITH,
-            'Idempotency-Key': idempotencyKey,
-          },
-          signal: requestOptions.signal,
-        }),
-      );
+      return send('POST', appointmentId, '/cancel', cancelResponseSchema, {
+        body: JSON.stringify(body),
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Requested-With': REQUESTED_WITH,
+          'Idempotency-Key': idempotencyKey,
+        },
+        signal: requestOptions.signal,
+      });
     },
     getCancellation(appointmentId, requestOptions = {}) {
-      return Promise.resolve().then(() =>
-        send('GET', `${appointmentPath(appointmentId)}/cancellation`, cancellationStatusResponseSchema, {
-          signal: requestOptions.signal,
-        }),
-      );
+      return send('GET', appointmentId, '/cancellation', cancellationStatusResponseSchema, {
+        signal: requestOptions.signal,
+      });
     },
   };
 }
