@@ -5,7 +5,7 @@
  * provider so a page that only shows the button never loads the client, the schemas or the copy.
  */
 import { DEFAULT_NOTE_MAX_LENGTH, noteMaxLengthProblem } from '../core/note-limit';
-import { createCancelApiClient, type CancelApiClient } from './api-client';
+import { createCancelApiClient, type CancelApiClient, type CancelApiClientOptions } from './api-client';
 import { reportEventSafely, type CancelAppointmentEventHandler } from './cancel-appointment-events';
 import {
   latestCallback,
@@ -16,7 +16,7 @@ import {
   type ProviderIdentity,
 } from './cancel-appointment-scope';
 import { defaultMessages, mergeMessages, type CancelAppointmentMessages } from './messages';
-import { createServerClock, type ServerClock } from './server-clock';
+import { createServerClock, type ServerClock, type ServerClockSample } from './server-clock';
 
 export type { CancelAppointmentConfig, CancelledResult } from './cancel-appointment-scope';
 
@@ -73,15 +73,13 @@ function clientOf(scope: CancelAppointmentScope): CancelApiClient {
   const cached = cache.client;
   if (cached !== undefined && cached.apiBaseUrl === apiBaseUrl && cached.fetch === fetchImpl) return cached.value;
   const clock = clockOf(scope);
+  // An undefined option takes the client's default; addSample passes over a sample whose
+  // serverNowMs is not a number (null: the answer carried no serverNow).
   const value = createCancelApiClient({
-    ...(apiBaseUrl === undefined ? {} : { apiBaseUrl }),
-    ...(fetchImpl === undefined ? {} : { fetch: fetchImpl }),
-    onRoundTrip: (sample) => {
-      if (sample.serverNowMs !== null) {
-        clock.addSample({ serverNowMs: sample.serverNowMs, startedAt: sample.startedAt, endedAt: sample.endedAt });
-      }
-    },
-  });
+    apiBaseUrl,
+    fetch: fetchImpl,
+    onRoundTrip: (sample) => clock.addSample(sample as ServerClockSample),
+  } as CancelApiClientOptions);
   cache.client = { apiBaseUrl, fetch: fetchImpl, value };
   return value;
 }
@@ -98,6 +96,14 @@ function messagesOf(scope: CancelAppointmentScope): CancelAppointmentMessages {
 }
 
 /** The whole context of a scope, the same object for as long as the scope is. */
+/** Relays to the portal's latest `key` callback; undefined when it gave none. */
+function relay<K extends 'onCancelled' | 'onReschedule' | 'onSignIn'>(
+  scope: CancelAppointmentScope,
+  key: K,
+): CancelAppointmentConfig[K] {
+  return (scope.config[key] && ((value: never) => (latestCallback(scope, key) as ((value: never) => void) | undefined)?.(value))) as CancelAppointmentConfig[K];
+}
+
 export function contextOf(scope: CancelAppointmentScope): CancelAppointmentContextValue {
   const cache = cacheOf(scope.provider);
   if (cache.context?.scope === scope) return cache.context.value;
@@ -116,10 +122,10 @@ export function contextOf(scope: CancelAppointmentScope): CancelAppointmentConte
     queryClient: scope.queryClient,
     // Each relays to the portal's latest function; undefined when it gave none (then the dialog
     // offers nothing that would call it).
-    onCancelled: given.onCancelled && ((result) => latestCallback(scope, 'onCancelled')?.(result)),
+    onCancelled: relay(scope, 'onCancelled'),
     onEvent: given.onEvent && ((event) => reportEventSafely(latestCallback(scope, 'onEvent'), event)),
-    onReschedule: given.onReschedule && ((appointmentId) => latestCallback(scope, 'onReschedule')?.(appointmentId)),
-    onSignIn: given.onSignIn && ((appointmentId) => latestCallback(scope, 'onSignIn')?.(appointmentId)),
+    onReschedule: relay(scope, 'onReschedule'),
+    onSignIn: relay(scope, 'onSignIn'),
     noteMaxLength,
     config: scope.config,
   };
