@@ -35,26 +35,17 @@ export interface CancelDialogContentProps {
   readonly onDecidingChange: (deciding: boolean) => void;
 }
 
-function noticeText(notice: FormNotice, messages: CancelAppointmentMessages): string {
-  switch (notice) {
-    case 'acknowledgement_required':
-      return messages.acknowledgementNowRequired;
-    case 'network_error':
-      return messages.networkError;
-    case 'upstream_error':
-      return messages.upstreamError;
-    case 'rate_limited':
-      return messages.rateLimited;
-    case 'invalid_request':
-      return messages.invalidRequest;
-    case 'unconfirmed':
-      return messages.unconfirmedNotice;
-    case 'not_cancelled':
-      return messages.pendingNotCancelled;
-    case 'unexpected':
-      return messages.unexpectedError;
-  }
-}
+/** The message each form notice shows. */
+const NOTICE_TEXT = {
+  acknowledgement_required: 'acknowledgementNowRequired',
+  network_error: 'networkError',
+  upstream_error: 'upstreamError',
+  rate_limited: 'rateLimited',
+  invalid_request: 'invalidRequest',
+  unconfirmed: 'unconfirmedNotice',
+  not_cancelled: 'pendingNotCancelled',
+  unexpected: 'unexpectedError',
+} as const satisfies Record<FormNotice, keyof CancelAppointmentMessages>;
 
 /**
  * Everything inside the open dialog below its heading; mounted only while open. Each opening
@@ -146,7 +137,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
           />
           {view.notice === null ? null : (
             <div className="hc-notice" role="alert" data-notice={view.notice} ref={noticeRef}>
-              <p key={flow.noticeKey}>{noticeText(view.notice, messages)}</p>
+              <p key={flow.noticeKey}>{messages[NOTICE_TEXT[view.notice]]}</p>
               {retryable ? (
                 <button
                   type="button"
