@@ -131,13 +131,14 @@ export function CancelForm({
   const setError = form.setError;
   useEffect(() => {
     if (serverIssues === null) return;
-    const paths = new Set(serverIssues.map((issue) => issue.path));
     const refused: FieldErrors<CancelFormValues> = {};
-    if (paths.has('reasonCode')) refused.reasonCode = { type: 'server', message: messages.errorReasonRejected };
-    if (paths.has('note')) refused.note = { type: 'server', message: messages.errorNoteRejected };
-    if (refused.reasonCode !== undefined) setError('reasonCode', refused.reasonCode);
-    if (refused.note !== undefined) setError('note', refused.note);
-    if (refused.reasonCode !== undefined || refused.note !== undefined) showSummary(refused);
+    for (const [field, message] of [
+      ['reasonCode', messages.errorReasonRejected],
+      ['note', messages.errorNoteRejected],
+    ] as const) {
+      if (serverIssues.some((issue) => issue.path === field)) setError(field, (refused[field] = { type: 'server', message }));
+    }
+    if (refused.reasonCode || refused.note) showSummary(refused);
     // showSummary reads only values that are current when a refusal arrives.
   }, [serverIssues, setError, messages]);
 
