@@ -138,8 +138,8 @@ export function latestCallback<K extends CancelAppointmentCallback>(
 
 /**
  * The en-GB words the button shows before the dialog's code (and its messages) has loaded, or
- * when that code cannot load: then messages.ts is out of reach too. messages.ts's defaults must
- * say the same (tests/widget/lazy-dialog.test.tsx checks it).
+ * when that code cannot load: then messages.ts is out of reach too. messages.ts's defaults spread
+ * these, so the dialog's chunk carries no second copy (tests/widget/lazy-dialog.test.tsx checks both).
  */
 export const TRIGGER_DEFAULTS = {
   trigger: 'Cancel appointment',

@@ -6,6 +6,7 @@
 import { REASON_CODES, REASONS } from '../core/index';
 import type { ReasonCode } from '../core/index';
 import { formatNumber, formatUnit, pluralCategory } from './format';
+import { TRIGGER_DEFAULTS } from './cancel-appointment-scope';
 import { localeFormatters } from './locale-formatters';
 
 /**
@@ -156,11 +157,8 @@ export const defaultMessages: CancelAppointmentMessages = {
   // English has words for the last minute; other locales get Intl's range (locale-formatters.ts).
   formatDurationWithoutSeconds: (ms) => (ms < MINUTE_MS ? 'less than a minute' : en.formatDurationWithoutSeconds(ms)),
 
-  trigger: 'Cancel appointment',
-  cancelledStatus: 'Appointment cancelled',
-  triggerOpening: 'Opening…',
-  triggerLoadError:
-    "We couldn't open the cancellation form. Check your connection and try again, or reload the page. Your appointment has not been changed.",
+  // The button's words, which it must have before this module loads (cancel-appointment-scope.ts).
+  ...TRIGGER_DEFAULTS,
   dialogTitle: 'Cancel your appointment?',
   loading: 'Loading appointment…',
 
