@@ -1,19 +1,9 @@
-import { isIdempotencyKey } from '../core/index';
-
 /**
- * A fresh Idempotency-Key (the proxy accepts 8–128 of `[A-Za-z0-9_-]`). `randomUUID` needs a
- * secure context, so plain-HTTP intranet portals fall back to `getRandomValues`, which does not.
+ * A fresh Idempotency-Key (the proxy accepts 8–128 of `[A-Za-z0-9_-]`): 128 random bits as 32
+ * lowercase hex digits, always within that pattern. `getRandomValues` rather than `randomUUID`,
+ * which needs a secure context: one path serves plain-HTTP intranet portals and every other page.
  */
 export function createIdempotencyKey(): string {
-  const cryptoApi = globalThis.crypto;
-  let key: string;
-  if (typeof cryptoApi?.randomUUID === 'function') {
-    key = cryptoApi.randomUUID();
-  } else {
-    const bytes = new Uint8Array(16);
-    cryptoApi.getRandomValues(bytes);
-    key = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  }
-  if (!isIdempotencyKey(key)) throw new Error('Could not create a valid Idempotency-Key.');
-  return key;
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
