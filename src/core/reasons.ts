@@ -50,48 +50,52 @@ export interface ReasonDefinition {
   readonly noteRequired: boolean;
 }
 
-const reason = (
-  code: ReasonCode,
+/** A definition without its code: the catalogue's key is the code (withCodes adds it). */
+const of = (
   causingEntity: CausingEntity,
   patientEligibility: PatientEligibility,
   patientLabel: string,
   noteRequired = false,
-): ReasonDefinition => ({ code, causingEntity, patientEligibility, patientLabel, noteRequired });
+): Omit<ReasonDefinition, 'code'> => ({ causingEntity, patientEligibility, patientLabel, noteRequired });
+
+function withCodes(table: Record<ReasonCode, Omit<ReasonDefinition, 'code'>>): Record<ReasonCode, ReasonDefinition> {
+  return Object.fromEntries(Object.entries(table).map(([code, rest]) => [code, { code, ...rest }])) as Record<ReasonCode, ReasonDefinition>;
+}
 
 // Heim's own description of each code (seed guide) is kept as the comment above it: nothing reads
 // it at run time, and as data it would ship to every browser.
-export const REASONS: Readonly<Record<ReasonCode, ReasonDefinition>> = {
+export const REASONS: Readonly<Record<ReasonCode, ReasonDefinition>> = withCodes({
   // Heim: Patient unwell.
-  patient_unwell: reason('patient_unwell', 'patient', 'always', "I'm unwell"),
+  patient_unwell: of('patient', 'always', "I'm unwell"),
   // Heim: Patient requested reschedule.
-  patient_requested_reschedule: reason('patient_requested_reschedule', 'patient', 'always', 'I need a different date or time'),
+  patient_requested_reschedule: of('patient', 'always', 'I need a different date or time'),
   // Heim: No longer required.
-  no_longer_required: reason('no_longer_required', 'patient', 'always', 'I no longer need this visit'),
+  no_longer_required: of('patient', 'always', 'I no longer need this visit'),
   // Heim: Patient cancelled.
-  patient_cancelled: reason('patient_cancelled', 'patient', 'always', 'Another reason (please tell us more)', true),
+  patient_cancelled: of('patient', 'always', 'Another reason (please tell us more)', true),
   // Heim: Practitioner is delayed or late.
-  practitioner_late: reason('practitioner_late', 'practitioner', 'after_eta', "The practitioner hasn't arrived"),
+  practitioner_late: of('practitioner', 'after_eta', "The practitioner hasn't arrived"),
   // Heim: Incorrect patient information (eg. address).
-  incorrect_patient_information: reason('incorrect_patient_information', 'patient', 'opt_in', 'My details are wrong (for example the address)'),
+  incorrect_patient_information: of('patient', 'opt_in', 'My details are wrong (for example the address)'),
   // Heim: Patient not present.
-  patient_not_present: reason('patient_not_present', 'patient', 'never', 'Patient not present'),
+  patient_not_present: of('patient', 'never', 'Patient not present'),
   // Heim: Practitioner cancelled.
-  practitioner_cancelled: reason('practitioner_cancelled', 'practitioner', 'never', 'Practitioner cancelled'),
+  practitioner_cancelled: of('practitioner', 'never', 'Practitioner cancelled'),
   // Heim: Due to your request to cancel the appointment.
-  organisation_cancelled: reason('organisation_cancelled', 'organisation', 'never', 'Cancelled by the organisation'),
+  organisation_cancelled: of('organisation', 'never', 'Cancelled by the organisation'),
   // Heim: Created in error.
-  operator_error: reason('operator_error', 'organisation', 'never', 'Created in error'),
+  operator_error: of('organisation', 'never', 'Created in error'),
   // Heim: Duplicate appointment.
-  duplicate_appointment: reason('duplicate_appointment', 'organisation', 'never', 'Duplicate appointment'),
+  duplicate_appointment: of('organisation', 'never', 'Duplicate appointment'),
   // Heim: Organisation requested reschedule.
-  organisation_requested_reschedule: reason('organisation_requested_reschedule', 'organisation', 'never', 'Rearranged by the organisation'),
+  organisation_requested_reschedule: of('organisation', 'never', 'Rearranged by the organisation'),
   // Heim: Due to missing equipment provided by you.
-  missing_organisation_provided_equipment: reason('missing_organisation_provided_equipment', 'organisation', 'never', 'Missing equipment'),
+  missing_organisation_provided_equipment: of('organisation', 'never', 'Missing equipment'),
   // Heim: A problem with your service requires you to cancel.
-  organisation_service_issue: reason('organisation_service_issue', 'organisation', 'never', 'A problem with the service'),
+  organisation_service_issue: of('organisation', 'never', 'A problem with the service'),
   // Heim: Due to Heim service issue.
-  platform_service_issue: reason('platform_service_issue', 'platform', 'never', 'A problem with the visit service'),
-};
+  platform_service_issue: of('platform', 'never', 'A problem with the visit service'),
+});
 
 /** Every code a patient could ever be allowed to use, in the order the picker shows them. */
 export const PATIENT_ELIGIBLE_REASON_CODES = [
