@@ -34,10 +34,46 @@ export function noteLength(text: string): number {
   return Array.from(text).length;
 }
 
-export function composePatientNote(reasonCode: ReasonCode, patientNote: string | undefined): string {
-  const base = `Cancelled by the patient in the customer portal. Reason: ${REASONS[reasonCode].patientLabel}.`;
+/**
+ * How the note names a reason. The patient's labels read as the patient's own sentence ("Reason:
+ * I'm unwell.", the wording product.md's example shows), except the catch-all's, which tells the
+ * patient what to do ("Another reason (please tell us more)"): in a back-office sentence it reads
+ * as an instruction, so Operations read "Another reason" and the patient's note that explains it.
+ */
+const OPERATIONS_LABELS: Partial<Record<ReasonCode, string>> = {
+  patient_cancelled: 'Another reason',
+};
+
+export function reasonForOperations(reasonCode: ReasonCode): string {
+  return OPERATIONS_LABELS[reasonCode] ?? REASONS[reasonCode].patientLabel;
+}
+
+/** What the proxy knows about the cancel beyond the reason and the patient's words. */
+export interface PatientNoteContext {
+  /**
+   * The charge warning applied (the cancel was in the charge window) and the patient ticked its
+   * acknowledgement: the note says so, since Operations decide the charge from it. Default false.
+   */
+  readonly chargeAcknowledged?: boolean;
+}
+
+const CHARGE_ACKNOWLEDGED = 'The patient was warned that cancelling may be charged and acknowledged the warning.';
+const PATIENT_NOTE_LABEL = "Patient's note:";
+
+/** The note's sentences before the patient's words, which always come last. */
+function noteHead(reasonCode: ReasonCode, context: PatientNoteContext): string {
+  const base = `Cancelled by the patient in the customer portal. Reason: ${reasonForOperations(reasonCode)}.`;
+  return context.chargeAcknowledged === true ? `${base} ${CHARGE_ACKNOWLEDGED}` : base;
+}
+
+/**
+ * The note sent to Heim. The patient's words come last, quoted: JSON string escaping keeps their own
+ * quotes inside, so nothing they type can look like a sentence of ours ("Reason: ...") to Heim
+ * Operations.
+ */
+export function composePatientNote(reasonCode: ReasonCode, patientNote: string | undefined, context: PatientNoteContext = {}): string {
+  const head = noteHead(reasonCode, context);
   const clean = patientNote === undefined ? '' : sanitizePatientNote(patientNote);
-  // JSON string escaping keeps the patient's own quotes inside the quoted note, so nothing they type
-  // can look like a line of ours ("Reason: ...") to Heim Operations.
-  return clean === '' ? base : `${base} Patient's note: ${JSON.stringify(clean)}`;
+  if (clean === '') return head;
+  return `${head} ${PATIENT_NOTE_LABEL} ${JSON.stringify(clean)}`;
 }

@@ -376,7 +376,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     }
 
     const upstreamBody: HeimCancelBody = {
-      note: composePatientNote(body.reasonCode, body.note),
+      note: composePatientNote(body.reasonCode, body.note, { chargeAcknowledged: requiresChargeAcknowledgement(charge.state) && body.acknowledgeCharge === true }),
       causingEntity: causingEntityFor(body.reasonCode),
       cancellingEntity: 'patient',
       reasonCode: body.reasonCode,

@@ -46,7 +46,8 @@ describe('POST /appointments/{id}/cancel: the happy path', () => {
     const response = await send(cancelRequest('apt_alice_30m_ago', { body: { reasonCode: 'practitioner_late', acknowledgeCharge: true } }));
     expect(response.status).toBe(200);
     expect(JSON.parse(upstreamPosts()[0]!.body)).toEqual({
-      note: "Cancelled by the patient in the customer portal. Reason: The practitioner hasn't arrived.",
+      // Past the ETA cancelling may be charged: the patient acknowledged it, and Operations read so.
+      note: "Cancelled by the patient in the customer portal. Reason: The practitioner hasn't arrived. The patient was warned that cancelling may be charged and acknowledged the warning.",
       causingEntity: 'practitioner',
       cancellingEntity: 'patient',
       reasonCode: 'practitioner_late',

@@ -1,0 +1,44 @@
+/**
+ * The note Heim Operations read, as the proxy sends it (asserted on the simulator's ledger): the
+ * reason in Operations' words and whether the patient acknowledged a possible charge.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestBackend, TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, startAsAlice } from './helpers';
+
+const PREFIX = 'Cancelled by the patient in the customer portal.';
+const WARNED = 'The patient was warned that cancelling may be charged and acknowledged the warning.';
+
+let backend: TestBackend | undefined;
+afterEach(() => backend?.close());
+
+async function sentNote(appointmentId: string, body: Record<string, unknown>, options: TestBackendOptions = {}): Promise<string> {
+  const started = await startAsAlice({ now: () => FIXED_NOW, ...options });
+  backend = started.backend;
+  const response = await started.send(cancelRequest(appointmentId, { body }));
+  expect(response.status).toBe(200);
+  const posts = backend.simulator.ledger.filter((entry) => entry.method === 'POST');
+  expect(posts).toHaveLength(1);
+  return (JSON.parse(posts[0]!.body) as { note: string }).note;
+}
+
+describe('the note sent to Heim', () => {
+  it('says the patient acknowledged the charge warning when cancelling in the window', async () => {
+    expect(await sentNote('apt_alice_5h', { reasonCode: 'patient_unwell', note: 'Feeling too ill today', acknowledgeCharge: true })).toBe(
+      `${PREFIX} Reason: I'm unwell. ${WARNED} Patient's note: "Feeling too ill today"`,
+    );
+  });
+
+  it.each([
+    ['free to cancel', 'apt_alice_3d'],
+    ['with no ETA', 'apt_alice_noeta'],
+  ])('says nothing of a charge when %s, even if the browser sent an acknowledgement', async (_name, id) => {
+    expect(await sentNote(id, { reasonCode: 'patient_unwell', acknowledgeCharge: true })).toBe(`${PREFIX} Reason: I'm unwell.`);
+  });
+
+  it('names the catch-all reason in Operations’ words', async () => {
+    expect(await sentNote('apt_alice_3d', { reasonCode: 'patient_cancelled', note: 'Moving house' })).toBe(
+      `${PREFIX} Reason: Another reason. Patient's note: "Moving house"`,
+    );
+  });
+});
