@@ -107,7 +107,8 @@ export function demoSeed(nowMs: number): SeedAppointment[] {
       // Alice reported the practitioner never came; Operations verified it and amended the reason.
       cancellation: {
         id: 'can_alice_cancelled',
-        note: composePatientNote('patient_cancelled', 'Nobody came and nobody called me.'),
+        // Cancelled 45 minutes past the ETA, so she was shown the charge warning and ticked it.
+        note: composePatientNote('patient_cancelled', 'Nobody came and nobody called me.', { chargeAcknowledged: true }),
         causingEntity: 'practitioner',
         cancellingEntity: 'patient',
         reasonCode: 'practitioner_late',
