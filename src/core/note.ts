@@ -1,26 +1,83 @@
 /**
  * The note Heim Operations read. The proxy composes it so Operations can validate the reason; the
  * patient's own words are cleaned so they cannot forge lines, reorder text with bidi controls or
- * smuggle control characters into Heim's back office.
+ * hide text (controls, format characters, Unicode tags) in Heim's back office.
  */
 import { REASONS, type ReasonCode } from './reasons';
 
 export { DEFAULT_NOTE_MAX_LENGTH } from './note-limit';
 
-// C0/C1 controls, the Unicode bidi embedding, override, isolate and mark characters, and unpaired
-// surrogates (not characters at all: JSON can carry them as escapes, no keyboard types them).
-const CONTROL_OR_BIDI = /[\p{Cc}\p{Cs}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+// Every C0/C1 control and unpaired surrogate (not characters at all: JSON can carry them as escapes,
+// no keyboard types them); every format character (Cf: the bidi embeddings, overrides, isolates
+// and marks, the soft hyphen, zero-width space, word joiner, invisible operators, BOM...); the whole
+// Unicode tag block, whose unassigned code points are not Cf; and variation selectors. Each match
+// is dropped unless `keepsInvisible` says it belongs to what the patient sees.
+//
+// The first alternative is one of the three emoji tag sequences Unicode recommends, the flags of
+// England, Scotland and Wales: a UK patient may type them, and the tags spell only the flag shown.
+// Any other tag is ASCII written invisibly ("ASCII smuggling": a sentence Operations cannot see
+// but a tool reading the note can), so tags are kept only as one of these flags, whole.
+const INVISIBLE =
+  /\u{1F3F4}\u{E0067}\u{E0062}(?:\u{E0065}\u{E006E}\u{E0067}|\u{E0073}\u{E0063}\u{E0074}|\u{E0077}\u{E006C}\u{E0073})\u{E007F}|[\p{Cc}\p{Cf}\p{Cs}\u{E0000}-\u{E007F}\p{Variation_Selector}]/gu;
+
+const JOINERS = new Set(['\u200C', '\u200D']);
+const VARIATION_SELECTOR = /^\p{Variation_Selector}$/u;
+// What a joiner may follow: a letter (ZWNJ in Persian, Kurdish; ZWJ and ZWNJ in Indic scripts), a
+// mark (an Indic virama, the combining marks of many scripts), a pictograph or a skin tone (emoji
+// ZWJ sequences, 👩‍💻 👨🏽‍⚕️). A kept variation selector too (❤️‍🔥), checked apart.
+const JOINS_FROM = /^[\p{L}\p{M}\p{Extended_Pictographic}\p{Emoji_Modifier}]$/u;
+// What a joiner may precede: a letter or a pictograph.
+const JOINS_TO = /^[\p{L}\p{Extended_Pictographic}]$/u;
+// What a variation selector may follow: a visible character that is not itself invisible.
+const VARIES = /^[^\s\p{C}\p{Variation_Selector}]$/u;
+
+/** The code point that ends at `index` (a surrogate pair whole), or '' at the start. */
+function codePointBefore(text: string, index: number): string {
+  const chars = Array.from(text.slice(Math.max(0, index - 2), index));
+  return chars[chars.length - 1] ?? '';
+}
+
+function codePointAt(text: string, index: number): string {
+  const code = text.codePointAt(index);
+  return code === undefined ? '' : String.fromCodePoint(code);
+}
+
+/** A variation selector is kept right after a visible character, one per character. */
+function keepsVariation(text: string, index: number): boolean {
+  return VARIES.test(codePointBefore(text, index));
+}
 
 /**
- * Trim, turn line breaks and tabs into spaces, drop other control and bidi characters. Cleaning a
- * cleaned note changes nothing (the proxy checks the cleaned length, then composes from it).
+ * Whether a matched invisible character stays. Everything these rules keep a character for is
+ * itself kept and stays next to it, so cleaning a cleaned note changes nothing.
+ *
+ * - ZWJ and ZWNJ are format characters, but they change what the patient wrote: they join emoji
+ *   into one (a family, a profession) and choose letter forms in Persian, Kurdish and Indic
+ *   scripts ("می‌خواهم"). Kept alone between a letter, mark or emoji and a letter or emoji; a run
+ *   of them, or one anywhere else, joins nothing visible and could only carry hidden bits.
+ * - Variation selectors (Mn, not Cf) choose a glyph: emoji or text presentation (❤️ and ❤), a
+ *   CJK ideograph's variant. Kept one per character, after a visible one. A second selector selects
+ *   nothing, and a run of them after one emoji can encode any bytes (one per selector), so runs go.
+ */
+function keepsInvisible(text: string, match: string, index: number): boolean {
+  if (match.length > 2) return true; // a flag tag sequence, whole
+  if (VARIATION_SELECTOR.test(match)) return keepsVariation(text, index);
+  if (!JOINERS.has(match) || !JOINS_TO.test(codePointAt(text, index + 1))) return false;
+  const before = codePointBefore(text, index);
+  if (VARIATION_SELECTOR.test(before)) return keepsVariation(text, index - before.length);
+  return JOINS_FROM.test(before);
+}
+
+/**
+ * Trim, turn line breaks and tabs into spaces, drop control, format (bidi, zero-width, tag) and
+ * stray variation-selector characters. Cleaning a cleaned note changes nothing (the proxy checks
+ * the cleaned length, then composes from it).
  */
 export function sanitizePatientNote(raw: string): string {
+  const text = raw.normalize('NFC').replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ');
   return (
-    raw
-      .normalize('NFC')
-      .replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ')
-      .replace(CONTROL_OR_BIDI, '')
+    text
+      .replace(INVISIBLE, (match: string, index: number) => (keepsInvisible(text, match, index) ? match : ''))
       .replace(/ {2,}/g, ' ')
       .trim()
       // Dropping a control can join a letter to a combining mark ("e\u0000\u0301" -> "e\u0301"):
