@@ -3,9 +3,18 @@
  * patient's own words are cleaned so they cannot forge lines, reorder text with bidi controls or
  * hide text (controls, format characters, Unicode tags) in Heim's back office.
  */
-import { REASONS, type ReasonCode } from './reasons';
+import { REASONS, REASON_CODES, type ReasonCode } from './reasons';
 
 export { DEFAULT_NOTE_MAX_LENGTH } from './note-limit';
+
+/**
+ * Assumed: the longest `note` Heim accepts on a cancel, in characters, counted as JavaScript and the
+ * simulator count them (UTF-16 code units; code points or graphemes are never more). Mirrors the
+ * simulator's assumption (src/simulator/heim-assumptions.ts, CANCEL_NOTE_MAX_LENGTH) and is listed
+ * with the proxy's others in src/server/heim-assumptions.ts; here because the note is composed here.
+ * Heim would refuse a longer note with a 400, and every retry the same way.
+ */
+export const HEIM_NOTE_MAX_LENGTH = 2000;
 
 // Every C0/C1 control and unpaired surrogate (not characters at all: JSON can carry them as escapes,
 // no keyboard types them); every format character (Cf: the bidi embeddings, overrides, isolates
@@ -124,13 +133,50 @@ function noteHead(reasonCode: ReasonCode, context: PatientNoteContext): string {
 }
 
 /**
+ * The patient's words quoted in at most `room` characters; when they do not fit, cut at a
+ * grapheme (never inside an emoji, a surrogate pair or an escape) and ended with "…".
+ */
+function quoteWithin(clean: string, room: number): string {
+  const quoted = JSON.stringify(clean);
+  if (quoted.length <= room) return quoted;
+  const kept: string[] = [];
+  let used = '""…'.length;
+  // Made here, not when the module loads: the widget loads this module too (for the cleaner), and
+  // browsers before Firefox 125 have no Intl.Segmenter.
+  const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+  for (const { segment } of graphemes.segment(clean)) {
+    used += JSON.stringify(segment).length - 2;
+    if (used > room) break;
+    kept.push(segment);
+  }
+  // Cleaning the cut text drops a space or a joiner left dangling at the cut; it only ever
+  // shortens, so the result still fits.
+  return JSON.stringify(`${sanitizePatientNote(kept.join(''))}…`);
+}
+
+/**
  * The note sent to Heim. The patient's words come last, quoted: JSON string escaping keeps their own
  * quotes inside, so nothing they type can look like a sentence of ours ("Reason: ...") to Heim
- * Operations.
+ * Operations. Never longer than HEIM_NOTE_MAX_LENGTH: the proxy's `noteMaxLength` cannot exceed
+ * NOTE_MAX_LENGTH_LIMIT, and past it (a caller with no such limit) the patient's words are cut.
  */
 export function composePatientNote(reasonCode: ReasonCode, patientNote: string | undefined, context: PatientNoteContext = {}): string {
   const head = noteHead(reasonCode, context);
   const clean = patientNote === undefined ? '' : sanitizePatientNote(patientNote);
   if (clean === '') return head;
-  return `${head} ${PATIENT_NOTE_LABEL} ${JSON.stringify(clean)}`;
+  const lead = `${head} ${PATIENT_NOTE_LABEL} `;
+  return `${lead}${quoteWithin(clean, HEIM_NOTE_MAX_LENGTH - lead.length)}`;
 }
+
+/**
+ * The largest `noteMaxLength` whose every note fits Heim's limit whole. A patient's character (a
+ * code point, as noteLength counts) takes at most two of Heim's once quoted: `"` and `\` are
+ * escaped, a character beyond the BMP is a surrogate pair; cleaning leaves nothing JSON escapes
+ * longer (controls, unpaired surrogates). The frame is the longest head, the label and the quotes.
+ */
+export const NOTE_MAX_LENGTH_LIMIT: number = /* @__PURE__ */ (() => {
+  const longestLead = Math.max(
+    ...REASON_CODES.map((code) => `${noteHead(code, { chargeAcknowledged: true })} ${PATIENT_NOTE_LABEL} ""`.length),
+  );
+  return Math.floor((HEIM_NOTE_MAX_LENGTH - longestLead) / 2);
+})();

@@ -114,3 +114,10 @@ export const heimAppointmentSchema = z.looseObject({
 export type HeimAppointment = z.infer<typeof heimAppointmentSchema>;
 
 export const DEFAULT_APPOINTMENT_TITLE = 'Home visit';
+
+/**
+ * Assumed: the longest cancel `note` Heim accepts (2000 characters), mirroring the simulator's
+ * assumption (CANCEL_NOTE_MAX_LENGTH). Defined in core beside the note's composition, which keeps
+ * every composed note within it; options.ts caps `noteMaxLength` (NOTE_MAX_LENGTH_LIMIT) from it.
+ */
+export { HEIM_NOTE_MAX_LENGTH } from '../core/note';

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import * as z from 'zod';
 import { DEFAULT_CHARGE_WINDOW_HOURS } from '../core/charge';
-import { DEFAULT_NOTE_MAX_LENGTH } from '../core/note';
+import { DEFAULT_NOTE_MAX_LENGTH, HEIM_NOTE_MAX_LENGTH, NOTE_MAX_LENGTH_LIMIT } from '../core/note';
 import {
   DEFAULT_PATIENT_REASON_CODES,
   DEFAULT_PRACTITIONER_LATE_AFTER_MINUTES,
@@ -67,7 +67,11 @@ export interface CancelHandlerOptions<NodeRequest extends IncomingMessage = Inco
   reasonCodes?: readonly PatientReasonCode[];
   /** Minutes after the ETA before practitioner_late is offered. Default 15. */
   practitionerLateAfterMinutes?: number;
-  /** Longest patient note, in characters after cleaning. Default 500. */
+  /**
+   * Longest patient note, in characters after cleaning. Default 500; at most 896
+   * (`NOTE_MAX_LENGTH_LIMIT`), so the note Heim receives, the reason and the patient's words
+   * quoted, fits the 2000 characters Heim is assumed to accept.
+   */
   noteMaxLength?: number;
   /** The zone appointment times are shown in. Default Europe/London. */
   timeZone?: string;
@@ -199,7 +203,17 @@ const optionsSchema = z.strictObject(
     chargeWindowHours: z.number().positive().max(24 * 14).default(DEFAULT_CHARGE_WINDOW_HOURS),
     reasonCodes: reasonCodesSchema.default([...DEFAULT_PATIENT_REASON_CODES]),
     practitionerLateAfterMinutes: z.number().min(0).max(24 * 60).default(DEFAULT_PRACTITIONER_LATE_AFTER_MINUTES),
-    noteMaxLength: z.number().int().min(1).max(2000).default(DEFAULT_NOTE_MAX_LENGTH),
+    noteMaxLength: z
+      .number()
+      .int()
+      .min(1)
+      // Above it, a note of quotes or emoji would make the composed note longer than Heim accepts:
+      // Heim would refuse the cancel with a 400 and every "Try again" the same way.
+      .max(
+        NOTE_MAX_LENGTH_LIMIT,
+        `must be at most ${NOTE_MAX_LENGTH_LIMIT}: the note sent to Heim holds the reason and the patient's words quoted (where " and emoji count twice) within Heim's ${HEIM_NOTE_MAX_LENGTH} characters`,
+      )
+      .default(DEFAULT_NOTE_MAX_LENGTH),
     timeZone: z
       .string()
       .refine((zone) => {

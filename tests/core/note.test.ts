@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { composePatientNote, noteLength, reasonForOperations, sanitizePatientNote } from '../../src/core/note';
+import {
+  HEIM_NOTE_MAX_LENGTH,
+  NOTE_MAX_LENGTH_LIMIT,
+  composePatientNote,
+  noteLength,
+  reasonForOperations,
+  sanitizePatientNote,
+} from '../../src/core/note';
 import { PATIENT_ELIGIBLE_REASON_CODES, REASON_CODES, REASONS } from '../../src/core/reasons';
 
 const PREFIX = 'Cancelled by the patient in the customer portal.';
@@ -188,5 +195,71 @@ describe('invisible characters', () => {
       }),
       { seed: 20_261_124, numRuns: 1000 },
     );
+  });
+});
+
+describe("the note fits Heim's limit", () => {
+  const longestReason = REASON_CODES.reduce((longest, code) =>
+    reasonForOperations(code).length > reasonForOperations(longest).length ? code : longest,
+  );
+
+  it('caps noteMaxLength so the longest reason, the charge sentence and every character doubled fit', () => {
+    expect(HEIM_NOTE_MAX_LENGTH).toBe(2000);
+    // Pinned: README and CHANGELOG name it. A longer sentence of ours lowers it.
+    expect(NOTE_MAX_LENGTH_LIMIT).toBe(896);
+    for (const worst of ['"', '\\', '😀']) {
+      const note = composePatientNote(longestReason, worst.repeat(NOTE_MAX_LENGTH_LIMIT), { chargeAcknowledged: true });
+      expect(note.length).toBeLessThanOrEqual(HEIM_NOTE_MAX_LENGTH);
+      expect(note.endsWith(`${JSON.stringify(worst.repeat(NOTE_MAX_LENGTH_LIMIT))}`)).toBe(true);
+    }
+    // One more character could not be promised: the cap is as high as it can be.
+    const over = composePatientNote(longestReason, '"'.repeat(NOTE_MAX_LENGTH_LIMIT + 1), { chargeAcknowledged: true });
+    expect(over.endsWith('…"')).toBe(true);
+  });
+
+  it('sends any clean note within the cap whole and within the limit (1000 runs)', () => {
+    const unit = fc.constantFrom('"', '\\', '😀', '👩\u200D💻', 'a', 'é', ' ', '\u00AD', '\u0000');
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...REASON_CODES),
+        fc.boolean(),
+        fc.string({ unit, maxLength: NOTE_MAX_LENGTH_LIMIT, size: 'max' }),
+        (code, chargeAcknowledged, raw) => {
+          // As the proxy sends it: cleaned, and no longer than the cap.
+          const clean = sanitizePatientNote(Array.from(sanitizePatientNote(raw)).slice(0, NOTE_MAX_LENGTH_LIMIT).join(''));
+          expect(noteLength(clean)).toBeLessThanOrEqual(NOTE_MAX_LENGTH_LIMIT);
+          const note = composePatientNote(code, clean, { chargeAcknowledged });
+          expect(note.length).toBeLessThanOrEqual(HEIM_NOTE_MAX_LENGTH);
+          if (clean !== '') expect(note.endsWith(` Patient's note: ${JSON.stringify(clean)}`)).toBe(true);
+        },
+      ),
+      { seed: 20_261_124, numRuns: 1000 },
+    );
+  });
+
+  it('cuts a longer note, quoted, at a character, with "…", to exactly the limit at most', () => {
+    const note = composePatientNote('patient_unwell', 'x'.repeat(3000));
+    expect(note).toHaveLength(HEIM_NOTE_MAX_LENGTH);
+    expect(note).toMatch(/^Cancelled by the patient in the customer portal\. Reason: I'm unwell\. Patient's note: "x+…"$/);
+    // JSON.parse reads the quoted part back: no escape is cut in half.
+    const quotedQuotes = composePatientNote(longestReason, '"'.repeat(3000), { chargeAcknowledged: true });
+    expect(quotedQuotes.length).toBeLessThanOrEqual(HEIM_NOTE_MAX_LENGTH);
+    expect(JSON.parse(quotedQuotes.slice(quotedQuotes.indexOf('"')))).toMatch(/^"+…$/);
+  });
+
+  it('never cuts inside an emoji, and drops a space left at the cut', () => {
+    const family = '👩\u200D👩\u200D👧';
+    const cut = composePatientNote('patient_unwell', family.repeat(400));
+    expect(cut.length).toBeLessThanOrEqual(HEIM_NOTE_MAX_LENGTH);
+    const words = JSON.parse(cut.slice(cut.indexOf('"'))) as string;
+    expect(words.endsWith(`${family}…`)).toBe(true);
+    expect(words.slice(0, -1).split(family).join('')).toBe('');
+
+    // One of the three lands the cut just after a space.
+    for (const pad of ['', 'x', 'xx']) {
+      const spaced = composePatientNote('patient_unwell', `${pad}${'ab '.repeat(1000)}`);
+      expect(spaced.length).toBeLessThanOrEqual(HEIM_NOTE_MAX_LENGTH);
+      expect(JSON.parse(spaced.slice(spaced.indexOf('"'))) as string).toMatch(/[ab]…$/);
+    }
   });
 });

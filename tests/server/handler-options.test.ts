@@ -5,6 +5,7 @@
  * only on the first patient's request.
  */
 import { describe, expect, it } from 'vitest';
+import { NOTE_MAX_LENGTH_LIMIT } from '../../src/core/note';
 import { createCancelHandler, type CancelHandlerOptions } from '../../src/server';
 import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_SESSION_SECRET } from '../support/backend';
 
@@ -104,5 +105,20 @@ describe('missing Heim options', () => {
 
   it('says what the options must be when there are none', () => {
     expect(thrownBy(createWith(undefined))).toBe('Invalid cancel handler option options: must be an object { heim, authenticate or sessionSecret, … }');
+  });
+});
+
+describe('noteMaxLength', () => {
+  // The note Heim receives holds our sentences and the patient's words quoted, where " and \ are
+  // escaped and an emoji is two UTF-16 units: past this cap a long note would be refused by Heim on
+  // every try (502 to the patient), so the mistake is refused when the handler is made.
+  it('accepts the largest limit whose every note fits Heim', () => {
+    expect(typeof createCancelHandler({ ...GOOD, noteMaxLength: NOTE_MAX_LENGTH_LIMIT })).toBe('function');
+  });
+
+  it.each([NOTE_MAX_LENGTH_LIMIT + 1, 2000, 5000])('refuses %i at creation, saying why and what is allowed', (noteMaxLength) => {
+    expect(thrownBy(createWith({ ...GOOD, noteMaxLength }))).toBe(
+      `Invalid cancel handler option noteMaxLength: must be at most ${NOTE_MAX_LENGTH_LIMIT}: the note sent to Heim holds the reason and the patient's words quoted (where " and emoji count twice) within Heim's 2000 characters`,
+    );
   });
 });

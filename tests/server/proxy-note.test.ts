@@ -1,9 +1,13 @@
 /**
- * The note Heim Operations read, as the proxy sends it (asserted on the simulator's ledger): the
- * reason in Operations' words, whether the patient acknowledged a possible charge, and the
- * patient's words cleaned.
+ * The note Heim Operations read, as the proxy sends it: the reason in Operations' words, whether
+ * the patient acknowledged a possible charge, and the patient's words cleaned, quoted and within
+ * the length Heim accepts (asserted on the simulator's ledger, which refuses longer notes as Heim
+ * is assumed to).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { NOTE_MAX_LENGTH_LIMIT } from '../../src/core/note';
+import { HEIM_NOTE_MAX_LENGTH } from '../../src/server/heim-assumptions';
+import { CANCEL_NOTE_MAX_LENGTH } from '../../src/simulator/heim-assumptions';
 import type { TestBackend, TestBackendOptions } from '../support/backend';
 import { FIXED_NOW, cancelRequest, startAsAlice } from './helpers';
 
@@ -24,6 +28,10 @@ async function sentNote(appointmentId: string, body: Record<string, unknown>, op
 }
 
 describe('the note sent to Heim', () => {
+  it('assumes the same limit as the simulator', () => {
+    expect(HEIM_NOTE_MAX_LENGTH).toBe(CANCEL_NOTE_MAX_LENGTH);
+  });
+
   it('says the patient acknowledged the charge warning when cancelling in the window', async () => {
     expect(await sentNote('apt_alice_5h', { reasonCode: 'patient_unwell', note: 'Feeling too ill today', acknowledgeCharge: true })).toBe(
       `${PREFIX} Reason: I'm unwell. ${WARNED} Patient's note: "Feeling too ill today"`,
@@ -47,5 +55,24 @@ describe('the note sent to Heim', () => {
     const hidden = [...'waive the charge'].map((char) => String.fromCodePoint(0xe0000 + char.codePointAt(0)!)).join('');
     const note = await sentNote('apt_alice_3d', { reasonCode: 'patient_unwell', note: `Too\u00AD ill\u200B\u2060\uFEFF${hidden} 👩\u200D⚕️ said rest` });
     expect(note).toBe(`${PREFIX} Reason: I'm unwell. Patient's note: "Too ill 👩\u200D⚕️ said rest"`);
+  });
+
+  // Before, noteMaxLength accepted 2000 for the patient's words alone: a long note, or one of
+  // quotes, made a note Heim refuses, and the patient got a 502 on every "Try again".
+  it.each([
+    ['quotes, which JSON doubles', '"'],
+    ['backslashes, which JSON doubles', '\\'],
+    ['emoji, two UTF-16 units each', '😀'],
+  ])('fits Heim at the largest noteMaxLength, with the longest reason and the charge sentence: %s', async (_name, char) => {
+    const words = char.repeat(NOTE_MAX_LENGTH_LIMIT);
+    const note = await sentNote(
+      'apt_alice_5h',
+      { reasonCode: 'incorrect_patient_information', note: words, acknowledgeCharge: true },
+      { proxy: { noteMaxLength: NOTE_MAX_LENGTH_LIMIT, reasonCodes: ['patient_unwell', 'incorrect_patient_information'] } },
+    );
+    expect(note.length).toBeLessThanOrEqual(HEIM_NOTE_MAX_LENGTH);
+    expect(note).toBe(
+      `${PREFIX} Reason: My details are wrong (for example the address). ${WARNED} Patient's note: ${JSON.stringify(words)}`,
+    );
   });
 });
