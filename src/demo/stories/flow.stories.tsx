@@ -107,10 +107,11 @@ export const PendingConfirmation: Story = {
   name: 'Pending confirmation',
   parameters: {
     backend: {
-      // Heim cancels but answers 503, and its cancellation read lags: nobody can confirm yet.
+      // Heim cancels but answers 503, and its cancellation reads keep failing: nobody can confirm
+      // yet. (A 404 would not do: with the appointment reading cancelled, that settles it.)
       faults: [
         { route: 'cancel', status: 503, commit: true, times: 1 },
-        { route: 'cancellation', status: 404, times: 100_000 },
+        { route: 'cancellation', status: 500, times: 100_000 },
       ],
     },
   },
