@@ -181,6 +181,28 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     return (cancellation.cancellingEntity ?? 'patient') === 'patient' && (cancellation.reasonCode ?? sent.reasonCode) === sent.reasonCode;
   };
 
+  let reportedWithheld = false;
+  /**
+   * The appointment reads cancelled, and Heim gives no details: the cancellation GET answered
+   * without one (404, or none of the guide's fields) and the appointment embeds none. Once may be
+   * the GET lagging the write; if it recurs, our assumed route or shape is wrong, so operations are
+   * told once per process where to correct it.
+   */
+  function detailsWithheld(appointmentId: string, read: HeimOutcome<HeimCancellation>, appointment: HeimAppointment | null): boolean {
+    const withheld = appointment?.status === CANCELLED_STATUS && !appointment.cancellation && answeredWithout(read);
+    if (withheld && !reportedWithheld) {
+      reportedWithheld = true;
+      log({
+        level: 'warn',
+        event: 'heim.cancellation_unreadable',
+        appointmentId,
+        upstreamStatus: read.kind === 'not_found' || read.kind === 'malformed' ? read.status : null,
+        hint: 'Heim shows the appointment cancelled but gives no cancellation. If this recurs, the cancellation route or shape assumed in src/server/heim-assumptions.ts is wrong; the proxy settles from what it sent meanwhile.',
+      });
+    }
+    return withheld;
+  }
+
   /**
    * Heim now shows a cancellation for an appointment whose POST answer was lost. If it is ours,
    * the request that sent it gets its final answer, so a retry with its key is told "cancelled".
@@ -310,7 +332,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         return { cancellation: sawCancellation(appointmentId, witness), status: 'cancelled' };
       }
       if (entry && fresh) {
-        if (fresh.status === CANCELLED_STATUS && answeredWithout(outcome)) {
+        if (detailsWithheld(appointmentId, outcome, fresh)) {
           const settled = settlePending(appointmentId, entry, null, 'appointment_status');
           return { cancellation: settled ? (settled.body as { cancellation: CancellationView }).cancellation : null, status: 'cancelled' };
         }
@@ -331,8 +353,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     if (appointment.status === CANCELLED_STATUS || entry) {
       const existing = await heim.getCancellation(appointmentId);
       const witness = witnessOf(existing, appointment);
-      const detailsWithheld = !witness && appointment.status === CANCELLED_STATUS && answeredWithout(existing);
-      if (witness || (entry && detailsWithheld)) {
+      if (witness || (entry && detailsWithheld(appointmentId, existing, appointment))) {
         const settled = entry ? settlePending(appointmentId, entry, witness, witness ? 'cancellation' : 'appointment_status') : null;
         if (settled && entry?.scope === scope) {
           // This key's own lost POST, now settled: the key stays bound to it (even if its record
@@ -445,7 +466,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       // Heim refused this POST, so it cancelled nothing for us; it may hold someone else's cancel.
       return showsCancelled ? errorAnswer('already_cancelled') : errorAnswer('upstream_error');
     }
-    if (showsCancelled && answeredWithout(check)) {
+    if (reread?.kind === 'ok' && detailsWithheld(appointmentId, check, reread.value)) {
       // It read cancellable under our lock just before we posted, and reads cancelled now, with no
       // details from Heim: our POST's doing, told from what we sent.
       settledHere('cancelled', 'appointment_status');

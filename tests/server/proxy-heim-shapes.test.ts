@@ -105,6 +105,12 @@ describe('the appointment is a witness when the cancellation GET gives nothing',
       expect.objectContaining({ event: 'cancel.reconciled', result: 'cancelled', via: 'appointment_status', idempotencyKey: key }),
     );
     expect(posts()).toHaveLength(1);
+    // Operations are told, once, that the assumed route gives nothing for a cancelled appointment.
+    backend.simulator.setFault({ route: 'cancel', status: 500, commit: true, times: 1 });
+    expect((await send(cancelRequest('apt_alice_30h'))).status).toBe(200);
+    expect(backend.logs.filter((entry) => entry.event === 'heim.cancellation_unreadable')).toEqual([
+      expect.objectContaining({ level: 'warn', appointmentId: 'apt_alice_3d', upstreamStatus: 404 }),
+    ]);
   });
 
   it('a lost answer that lands later settles on the appointment reading cancelled, and the same key is told 200', async () => {
