@@ -97,6 +97,19 @@ export const CancelDialogContent = memo(function CancelDialogContent({
     if (isForm && dialog) scrollFocusIntoView(dialog);
   }, [isForm, dismissRef]);
 
+  // The stylesheet keeps what Tab scrolls to clear of the stuck actions by their height, which
+  // grows with wrapping labels, a third action or larger text: measured here, as the bar changes.
+  // Optional: without ResizeObserver (jsdom, older engines) the stylesheet's 12rem stands in.
+  const actionsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const actions = actionsRef.current;
+    const dialog = actions?.parentElement;
+    if (!dialog || typeof ResizeObserver === 'undefined') return undefined;
+    const observer = new ResizeObserver(() => dialog.style.setProperty('--hc-actions-block-size', `${actions!.offsetHeight}px`));
+    observer.observe(actions!, { box: 'border-box' });
+    return () => observer.disconnect();
+  }, []);
+
   const longWait = useTimePassed(view.kind === 'pending_confirmation' ? view.since : null, PENDING_GUIDANCE_AFTER_MS);
 
   let main: ReactNode;
@@ -205,7 +218,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   return (
     <>
       <div className="hc-dialog__body">{main}</div>
-      <div className="hc-dialog__actions">
+      <div className="hc-dialog__actions" ref={actionsRef}>
         <button
           type="button"
           className="hc-button hc-button--secondary"

@@ -4,10 +4,13 @@
  * where the screen is tall enough (2.4.11: nothing scrolled under them is hidden, focus rings
  * included), the focused control is in view on opening (also at 400 % zoom, where they do not
  * stick), and a refused cancel's notice is scrolled into view.
+ * The bar is measured, not assumed: a taller one (a third action, labels that wrap) hides nothing
+ * either; and Tab along the stuck bar does not scroll the form.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningDemo } from '../../src/demo/run-demo';
+import { defaultMessages } from '../../src/widget/messages';
 import { launchChromium } from './browser';
 import { startBuiltDemo } from './demo-server';
 import { openDialogFor, signInAsAlice } from './demo-fixtures';
@@ -109,27 +112,108 @@ describe('opening: the focused "Keep appointment" is on screen', () => {
   }
 });
 
+/** Submits the chargeable form with every field in error; the error summary then has focus. */
+async function submitWithEveryError(page: Page): Promise<void> {
+  const dialog = page.getByRole('alertdialog');
+  await dialog.getByRole('textbox').fill('x'.repeat(501));
+  await dialog.getByRole('button', { name: 'Cancel appointment' }).click();
+  await dialog.getByRole('link', { name: /Tick the box/ }).waitFor();
+}
+
+/** Presses `key` until `stop` has focus (or 20 times), and returns where each control of the dialog reached was. */
+async function walk(page: Page, key: 'Tab' | 'Shift+Tab', stop: RegExp): Promise<Placement[]> {
+  const seen: Placement[] = [];
+  for (let i = 0; i < 20; i += 1) {
+    await page.keyboard.press(key);
+    const inside = await page.evaluate(() => {
+      const active = document.activeElement;
+      return active?.closest('dialog') != null && active.tagName !== 'DIALOG';
+    });
+    if (!inside) continue;
+    seen.push(await placementOf(page));
+    if (stop.test(seen.at(-1)!.name)) break;
+  }
+  return seen;
+}
+
+const hidden = (seen: Placement[]) => seen.filter((placement) => !placement.inView || !placement.clearOfActions || !placement.onTop || !placement.actionsInView);
+
 describe('the actions stay in view without hiding anything (2.4.11)', () => {
   for (const [width, height] of TALL_SCREENS) {
     it(`at ${width}×${height}, they are on screen at every Tab, and every control reached is clear of them, focus ring included`, async () => {
       const { context, page } = await pageAt(width, height);
       await openForm(page, 'INR blood test');
       // Every field in error: the longest form.
-      const dialog = page.getByRole('alertdialog');
-      await dialog.getByRole('textbox').fill('x'.repeat(501));
-      await dialog.getByRole('button', { name: 'Cancel appointment' }).click();
-      await dialog.getByRole('link', { name: /Tick the box/ }).waitFor();
+      await submitWithEveryError(page);
       // From the error summary (focused by the submit) forward through the form to the actions.
-      const seen: Placement[] = [];
-      for (let i = 0; i < 20; i += 1) {
-        await page.keyboard.press('Tab');
-        const inside = await page.evaluate(() => Boolean(document.activeElement?.closest('dialog')));
-        if (!inside) continue;
-        seen.push(await placementOf(page));
-        if (seen.at(-1)!.name === 'Cancel appointment') break;
-      }
+      const seen = await walk(page, 'Tab', /^Cancel appointment$/);
       expect(seen.length).toBeGreaterThanOrEqual(8);
-      expect(seen.filter((placement) => !placement.inView || !placement.clearOfActions || !placement.onTop || !placement.actionsInView)).toEqual([]);
+      expect(hidden(seen)).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('at 320×720 with a 24 px default font and a third action, the bar is taller than 12rem: nothing reached by Tab, Shift+Tab or an error link is under it', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 720 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    // The patient's larger default text (the browser's font-size setting, not zoom).
+    await (await context.newCDPSession(page)).send('Page.setFontSizes', { fontSizes: { standard: 24 } });
+    await signInAsAlice(page, demo);
+    await openForm(page, 'INR blood test');
+    const dialog = page.getByRole('alertdialog');
+    // Submitted empty: the error summary has focus.
+    await dialog.getByRole('button', { name: 'Cancel appointment' }).click();
+    await dialog.getByRole('link', { name: /Tick the box/ }).waitFor();
+    // A portal's `onReschedule` adds "Rearrange instead"; the demo passes none, so it is put in.
+    const bar = await page.evaluate(async (label) => {
+      const actions = document.querySelector('dialog[open] .hc-dialog__actions')!;
+      const third = document.createElement('button');
+      third.type = 'button';
+      third.className = 'hc-button hc-button--link';
+      third.textContent = label;
+      actions.append(third);
+      // The dialog re-measures its bar as it is laid out again.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return { height: actions.getBoundingClientRect().height, rem: parseFloat(getComputedStyle(document.documentElement).fontSize) };
+    }, defaultMessages.reschedule);
+    // The case in question: taller than the 12rem the stylesheet reserved before it measured.
+    expect(bar.rem).toBe(24);
+    expect(bar.height).toBeGreaterThan(12 * bar.rem + 32);
+    // Each error link moves focus to its field.
+    const links: Placement[] = [];
+    for (const name of [/Choose why/, /Tick the box/]) {
+      await dialog.evaluate((element) => {
+        element.scrollTop = 0;
+      });
+      await dialog.getByRole('link', { name }).press('Enter');
+      links.push(await placementOf(page));
+    }
+    await dialog.locator('.hc-error-summary').focus();
+    const forward = await walk(page, 'Tab', /^Cancel appointment$/);
+    const back = await walk(page, 'Shift+Tab', /^Choose why/);
+    // Links, radios, acknowledgement (and the note) and the bar's buttons, one way and the other.
+    expect(forward.length).toBeGreaterThanOrEqual(6);
+    expect(back.length).toBeGreaterThanOrEqual(6);
+    expect({ forward: hidden(forward), back: hidden(back), links: hidden(links) }).toEqual({ forward: [], back: [], links: [] });
+    await context.close();
+  });
+});
+
+describe('Tab along the stuck actions', () => {
+  for (const card of ['INR blood test', 'Wound dressing', 'ECG at home']) {
+    it(`at 1280×720 (${card}), Tab from "Keep appointment" to "Cancel appointment" and back does not scroll the form`, async () => {
+      const { context, page } = await pageAt(1280, 720);
+      await openForm(page, card);
+      const dialog = page.getByRole('alertdialog');
+      const scroll = () => dialog.evaluate((element) => ({ top: element.scrollTop, max: element.scrollHeight - element.clientHeight }));
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep appointment');
+      // The case in question: a form with room to scroll.
+      expect((await scroll()).max).toBeGreaterThan(0);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel appointment');
+      expect((await scroll()).top).toBe(0);
+      await page.keyboard.press('Shift+Tab');
+      expect((await scroll()).top).toBe(0);
       await context.close();
     });
   }
