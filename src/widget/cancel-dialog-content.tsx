@@ -83,12 +83,19 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   useEffect(() => onChargeStateChange(chargeState), [chargeState, onChargeStateChange]);
 
   // A refusal's notice comes at the end of a form often taller than a phone's screen, while focus
-  // stays on the confirm button: it is scrolled into view (just above the dialog's actions, which
-  // stay in view) as it appears. Scrolling is silent; the alert is still spoken once, as inserted.
+  // stays on the confirm button: it is scrolled into view (just above the dialog's actions, where
+  // they stay in view) as it appears. Scrolling is silent; the alert is still spoken once, as inserted.
   const noticeRef = useRef<HTMLDivElement>(null);
   const notice = view.kind === 'form' ? view.notice : null;
+  // Then the focused button is brought back into view, by as little as it takes: below 30rem of
+  // height the actions do not stick, and the notice's scroll could push it out (2.4.7). The notice's
+  // top may leave view then; it has been announced, and its "Try again" sits at its foot.
   useIsomorphicLayoutEffect(() => {
-    if (notice !== null) noticeRef.current?.scrollIntoView?.({ block: 'nearest' });
+    const element = noticeRef.current;
+    if (notice === null || element === null) return;
+    element.scrollIntoView?.({ block: 'nearest' });
+    const dialog = element.closest('dialog');
+    if (dialog) scrollFocusIntoView(dialog);
   }, [notice, flow.noticeKey]);
   // The form, once loaded, pushes "Keep appointment" (focused on opening) further down: keep it in view.
   const isForm = view.kind === 'form';

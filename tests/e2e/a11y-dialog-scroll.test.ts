@@ -3,7 +3,7 @@
  * just said must be on screen. The actions (Keep, Cancel) stay in view at the foot of the dialog
  * where the screen is tall enough (2.4.11: nothing scrolled under them is hidden, focus rings
  * included), the focused control is in view on opening (also at 400 % zoom, where they do not
- * stick), and a refused cancel's notice is scrolled into view.
+ * stick), and a refused cancel's notice is scrolled into view with the focused button still in view.
  * The bar is measured, not assumed: a taller one (a third action, labels that wrap) hides nothing
  * either; and Tab along the stuck bar does not scroll the form.
  */
@@ -220,8 +220,9 @@ describe('Tab along the stuck actions', () => {
 });
 
 describe('a refused cancel', () => {
-  for (const [width, height] of TALL_SCREENS) {
-    it(`at ${width}×${height}, its notice is scrolled into view above the actions; the confirm button keeps focus, in view`, async () => {
+  // The short ones are 1280×720 at 200 % and 400 % zoom: the actions do not stick there.
+  for (const [width, height] of [...TALL_SCREENS, [640, 360], [320, 256]] as const) {
+    it(`at ${width}×${height}, its notice is scrolled into view${height < 480 ? '' : ' above the actions'}; the confirm button keeps focus, in view`, async () => {
       const { context, page } = await pageAt(width, height);
       await openForm(page, 'INR blood test');
       const dialog = page.getByRole('alertdialog');
@@ -231,7 +232,10 @@ describe('a refused cancel', () => {
       demo.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
       await dialog.getByRole('button', { name: 'Cancel appointment' }).press('Enter');
       await dialog.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
-      expect(await placementOf(page, '.hc-notice')).toMatchObject({ inView: true, clearOfActions: true });
+      // On a short screen the notice and the button may not both fit: its top may leave view (it
+      // has been announced), not its "Try again", and never the focused button (2.4.7).
+      if (height >= 480) expect(await placementOf(page, '.hc-notice')).toMatchObject({ inView: true, clearOfActions: true });
+      expect(await placementOf(page, '.hc-notice .hc-button')).toMatchObject({ inView: true, onTop: true });
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel appointment');
       expect(await placementOf(page)).toMatchObject({ inView: true, onTop: true });
       await context.close();
