@@ -187,6 +187,25 @@ describe('when it cannot be cancelled', () => {
     expect(within(dialog).getByRole('button', { name: 'Close' })).toBeInTheDocument();
   });
 
+  it('already cancelled with a code outside the fifteen and no time from Heim: says so without a reason or date it cannot name', async () => {
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness();
+    // Heim Operations set a code of their own; Heim's answer carries no timestamps.
+    harness.backend.simulator.setFault({
+      route: 'cancellation',
+      status: 200,
+      body: JSON.stringify({ reasonCode: 'visit_merged', causingEntity: 'organisation', cancellingEntity: 'organisation' }),
+    });
+    harness.render(<CancelAppointmentButton appointmentId="apt_alice_cancelled" fetch={harness.fetch} />);
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = screen.getByRole('alertdialog');
+
+    expect(await within(dialog).findByRole('heading', { name: 'This appointment is already cancelled' })).toHaveFocus();
+    expect(dialog).toHaveTextContent('It has been cancelled.');
+    expect(dialog).not.toHaveTextContent('Reason:');
+    expect(dialog).not.toHaveTextContent('visit_merged');
+  });
+
   it('cancelled elsewhere after opening: the 409 becomes the same information', async () => {
     const { user, harness, dialog } = await openForm();
     await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
