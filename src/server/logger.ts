@@ -14,8 +14,16 @@ export interface LogEntry {
 
 export type Logger = (entry: LogEntry) => void;
 
+let sequence = 0;
+
+/**
+ * JSON lines, `info` on stdout and the rest on stderr. `seq` counts the process's lines: a
+ * collector that keeps the two streams apart, or lines written in the same millisecond, can still
+ * be put back in the order they happened (a refusal after its cause).
+ */
 export const consoleJsonLogger: Logger = (entry) => {
-  const line = JSON.stringify({ time: new Date().toISOString(), ...entry });
+  sequence += 1;
+  const line = JSON.stringify({ time: new Date().toISOString(), seq: sequence, ...entry });
   if (entry.level === 'info') console.log(line);
   else console.error(line);
 };

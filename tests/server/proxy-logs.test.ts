@@ -3,8 +3,8 @@
  * the patient's request. Each is a structured line with the facts (codes, statuses, route), never
  * the key, a note or a token. The real simulator stands in for Heim, in process.
  */
-import { describe, expect, it } from 'vitest';
-import { createCancelHandler, type LogEntry } from '../../src/server';
+import { describe, expect, it, vi } from 'vitest';
+import { consoleJsonLogger, createCancelHandler, type LogEntry } from '../../src/server';
 import { createPatientSession } from '../../src/server/session';
 import { createSimulator } from '../../src/simulator';
 import { TEST_HEIM_BASE_URL, TEST_PORTAL_ORIGIN, TEST_SESSION_SECRET } from '../support/backend';
@@ -145,5 +145,23 @@ describe('operations log', () => {
     expect((await handler(new Request('http://portal.test/api/appointments/apt_alice_3d'))).status).toBe(500);
     expect(logs).toContainEqual({ level: 'error', event: 'proxy.unhandled_error', errorName: 'Error', route: '/api/appointments/:appointmentId' });
     expect(JSON.stringify(logs)).not.toContain('hunter2');
+  });
+});
+
+describe('the default JSON-lines logger', () => {
+  it('numbers its lines across stdout and stderr, so split streams can be put back in order', () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      consoleJsonLogger({ level: 'warn', event: 'heim.call_failed' });
+      consoleJsonLogger({ level: 'info', event: 'cancel.answered' });
+      const cause = JSON.parse(String(err.mock.calls[0]![0]));
+      const answer = JSON.parse(String(out.mock.calls[0]![0]));
+      expect(cause).toMatchObject({ level: 'warn', event: 'heim.call_failed', seq: expect.any(Number) });
+      expect(answer.seq).toBe(cause.seq + 1);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
   });
 });
