@@ -169,15 +169,14 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
    * someone else's. As created, by its fields: ours says the patient cancelled, for our reason.
    * Once Heim Operations amended it (`updatedAt` after `createdAt`), the fields may be theirs (the
    * guide: they re-check exactly "the cancelling entity and reasons"), so by when Heim recorded it:
-   * the appointment read cancellable just before we posted, and a cancel we sent lands while we
-   * wait or within a gateway's grace.
+   * not before our POST. The appointment read cancellable under the lock just before it, and a
+   * lost POST may land up to a day later (LOST_ANSWER_GRACE_MS), so there is no upper bound.
+   * Without both timestamps an amendment cannot be told, and the fields decide.
    */
   const isOurs = (cancellation: HeimCancellation, since: number, sent: HeimCancelBody) => {
     const createdAt = cancellation.createdAt ? Date.parse(cancellation.createdAt) : null;
     const updatedAt = cancellation.updatedAt ? Date.parse(cancellation.updatedAt) : null;
-    if (createdAt !== null && updatedAt !== null && updatedAt > createdAt) {
-      return createdAt >= since - HEIM_CLOCK_SLACK_MS && createdAt <= since + options.heim.timeoutMs + GATEWAY_GRACE_MS + HEIM_CLOCK_SLACK_MS;
-    }
+    if (createdAt !== null && updatedAt !== null && updatedAt > createdAt) return createdAt >= since - HEIM_CLOCK_SLACK_MS;
     return (cancellation.cancellingEntity ?? 'patient') === 'patient' && (cancellation.reasonCode ?? sent.reasonCode) === sent.reasonCode;
   };
 
@@ -328,8 +327,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       const fresh = reread?.kind === 'ok' ? reread.value : entry ? null : appointment;
       const witness = witnessOf(outcome, fresh);
       if (witness) {
-        if (entry) settlePending(appointmentId, entry, witness, 'cancellation');
-        return { cancellation: sawCancellation(appointmentId, witness), status: 'cancelled' };
+        const view = sawCancellation(appointmentId, witness);
+        // Ours: the patient is told it as the cancel's own answer says it (what Heim left out
+        // filled from what was sent), so the widget sees the same as a retry with the key would.
+        const settled = entry ? settlePending(appointmentId, entry, witness, 'cancellation') : null;
+        return { cancellation: settled ? (settled.body as { cancellation: CancellationView }).cancellation : view, status: 'cancelled' };
       }
       if (entry && fresh) {
         if (detailsWithheld(appointmentId, outcome, fresh)) {
@@ -559,11 +561,13 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       }
       const status = appointment?.status ?? '';
       if (status !== CANCELLED_STATUS) {
-        if (entry) settleAsNotCancelled(appointmentId, entry, 'not_found', status);
+        // The read's own kind: a 2xx we cannot read is not "no cancellation", so it ends nothing.
+        if (entry) settleAsNotCancelled(appointmentId, entry, outcome.kind, status);
         return 'not_cancelled';
       }
       // Cancelled, with no details from Heim's API.
       if (!entry) return 'cancelled';
+      if (!detailsWithheld(appointmentId, outcome, appointment)) return 'unavailable';
       settlePending(appointmentId, entry, null, 'appointment_status');
       return 'settled';
     });

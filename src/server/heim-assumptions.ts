@@ -84,7 +84,7 @@ export const heimCancellationSchema = z
     createdAt: lenient(instant),
     updatedAt: lenient(instant),
   })
-  .refine((cancellation) => Boolean(cancellation.reasonCode ?? cancellation.causingEntity ?? cancellation.cancellingEntity), {
+  .refine((cancellation) => Boolean(cancellation.reasonCode || cancellation.causingEntity || cancellation.cancellingEntity), {
     message: 'a cancellation carries at least one of reasonCode, causingEntity, cancellingEntity',
   });
 export type HeimCancellation = z.infer<typeof heimCancellationSchema>;

@@ -142,7 +142,11 @@ export function recordError(attempt: CancelAttempt, sent: SentCancel, error: unk
   return attempt;
 }
 
-/** Whether a cancellation Heim shows is the one the pending request asked for (as the proxy judges it). */
+/**
+ * Whether a cancellation Heim shows is visibly the one the pending request asked for. The proxy
+ * judges more (an amendment by Heim Operations, by when Heim recorded it); when this says no, the
+ * same key is sent again and the proxy's answer to it decides (`recordPollAnswer`).
+ */
 function isOurs(status: CancellationStatusResponse, pending: PendingCancel): boolean {
   const cancellation = status.cancellation;
   return cancellation !== null && cancellation.cancellingEntity === 'patient' && cancellation.reasonCode === pending.body.reasonCode;

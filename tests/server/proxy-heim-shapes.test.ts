@@ -220,6 +220,59 @@ describe('a cancellation Heim Operations amended is still the patient\'s', () =>
   });
 });
 
+describe('settling stays as careful as before', () => {
+  it('a 2xx of the cancellation GET that we cannot read ends no pending attempt, on any path: no second POST', async () => {
+    await start();
+    backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 200, body: JSON.stringify({ data: { state: 'unknown' } }) });
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    expect((await cancellationStatus('apt_alice_3d')).status).toBe('pending_confirmation');
+    // The background reconcile reads at 1 s; it must not take the unreadable 2xx for "none".
+    await vi.waitFor(() => expect(backend.logs.filter((entry) => entry.event === 'heim.call_failed' && entry.call === 'getCancellation').length).toBeGreaterThan(2), { timeout: 3000 });
+    expect((await cancellationStatus('apt_alice_3d')).status).toBe('pending_confirmation');
+    expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('a lost POST that Heim recorded late and Operations then amended is still the patient\'s, however late it landed', async () => {
+    await start({ heim: { timeoutMs: 100 } });
+    backend.simulator.setFault({ route: 'cancel', transport: 'reset', times: 1 });
+    const landed = Date.now() + 10 * 60_000;
+    backend.simulator.setFault({
+      route: 'cancellation',
+      status: 200,
+      body: JSON.stringify({
+        id: 'can_late',
+        reasonCode: 'patient_requested_reschedule',
+        causingEntity: 'organisation',
+        cancellingEntity: 'organisation',
+        createdAt: new Date(landed).toISOString(),
+        updatedAt: new Date(landed + 3_600_000).toISOString(),
+      }),
+    });
+    const response = await send(cancelRequest('apt_alice_3d'));
+    expect(response.status).toBe(200);
+    expect((await json(response)).cancellation).toMatchObject({ id: 'can_late', cancellingEntity: 'organisation' });
+  });
+
+  it('the poll tells a settled cancel as the retry would: what Heim left out is filled from what was sent', async () => {
+    await start({ heim: { timeoutMs: 100 } });
+    backend.simulator.setFault({ route: 'cancel', transport: 'reset', times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 500, times: 1 });
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    backend.simulator.setFault({ route: 'cancellation', status: 200, body: JSON.stringify({ reasonCode: 'patient_unwell' }) });
+
+    const polled = await cancellationStatus('apt_alice_3d');
+    expect(polled).toEqual({
+      status: 'cancelled',
+      cancellation: { id: null, reasonCode: 'patient_unwell', causingEntity: 'patient', cancellingEntity: 'patient', createdAt: null, updatedAt: null },
+    });
+    const retry = await send(cancelRequest('apt_alice_3d', { key }));
+    expect((await json(retry)).cancellation).toEqual(polled.cancellation);
+  });
+});
+
 describe('what operations read', () => {
   it('logs who cancelled, with which key, what they were shown and accepted, and Heim\'s record', async () => {
     await start();
