@@ -13,7 +13,7 @@ export {
   createSessionVerifier,
   sessionKey,
 } from './session';
-export type { PatientIdentity, CreatePatientSessionOptions, SessionVerifier } from './session';
+export type { PatientIdentity, CreatePatientSessionOptions, SessionPolicy, SessionVerifier } from './session';
 export type { Authenticate, AuthenticateContext, CancelHandlerContext } from './portal-authenticate';
 export { consoleJsonLogger, silentLogger } from './logger';
 export type { Logger, LogEntry, LogLevel } from './logger';

@@ -1,6 +1,7 @@
 /**
- * Structured log lines. Callers pass only operational facts (event, appointment id, reason code,
- * statuses, timings): never a note, a name, a header, a body or a key. `redactSecrets` is a last
+ * Structured log lines. Callers pass only operational facts (event, appointment id, the patient's
+ * Heim id, the request's Idempotency-Key, reason code, statuses, timings): never a note, a name, any
+ * other header, a body or a key. `redactSecrets` is a last
  * line of defence for messages that come from elsewhere (error texts).
  */
 

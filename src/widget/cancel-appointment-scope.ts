@@ -71,7 +71,9 @@ export interface CancelAppointmentConfig {
   /**
    * The longest note the form accepts, in characters (a positive whole number); 500 is the proxy's
    * default. Set it to the proxy's `noteMaxLength` when that is configured lower, so the patient
-   * sees the real limit while typing instead of a refusal after confirming.
+   * sees the real limit while typing instead of a refusal after confirming. The proxy's is at most
+   * 896 (`NOTE_MAX_LENGTH_LIMIT`), so a larger value here only lets the patient type a note the
+   * proxy refuses.
    * @default 500
    */
   readonly noteMaxLength?: number;
