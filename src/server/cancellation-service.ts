@@ -180,6 +180,29 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     return (cancellation.cancellingEntity ?? 'patient') === 'patient' && (cancellation.reasonCode ?? sent.reasonCode) === sent.reasonCode;
   };
 
+  /**
+   * The operations line for an attempt whose outcome Heim's reads decided: who sent it and with
+   * which key, what became of it, from which witness, and Heim's record when there is one.
+   */
+  function logReconciled(
+    appointmentId: string,
+    who: { patientId: string; idempotencyKey: string },
+    result: 'cancelled' | 'cancelled_by_other' | 'not_cancelled' | 'not_cancelled_completed',
+    found: { via: 'cancellation' | 'appointment_status'; cancellation: HeimCancellation | null } | null = null,
+  ): void {
+    log({
+      level: 'info',
+      event: 'cancel.reconciled',
+      appointmentId,
+      patientId: who.patientId,
+      idempotencyKey: who.idempotencyKey,
+      result,
+      ...(found === null
+        ? {}
+        : { via: found.via, heimCancellationId: found.cancellation?.id ?? null, heimCreatedAt: found.cancellation?.createdAt ?? null }),
+    });
+  }
+
   let reportedWithheld = false;
   /**
    * The appointment reads cancelled, and Heim gives no details: the cancellation GET answered
@@ -217,17 +240,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   ): StoredAnswer | null {
     forget(appointmentId, entry);
     const ours = cancellation === null || isOurs(cancellation, entry.since, entry.sent);
-    log({
-      level: 'info',
-      event: 'cancel.reconciled',
-      appointmentId,
-      patientId: entry.patientId,
-      idempotencyKey: entry.idempotencyKey,
-      result: ours ? 'cancelled' : 'cancelled_by_other',
-      via,
-      heimCancellationId: cancellation?.id ?? null,
-      heimCreatedAt: cancellation?.createdAt ?? null,
-    });
+    logReconciled(appointmentId, entry, ours ? 'cancelled' : 'cancelled_by_other', { via, cancellation });
     if (!ours) return null;
     const settled = cancelledAnswer(appointmentId, cancellation, entry.sent, entry.etaMs, entry.acknowledgedCharge);
     const record = store.get(entry.scope);
@@ -309,7 +322,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const completed = status === COMPLETED_STATUS;
     if (!completed && options.now() < entry.settleableFrom) return false;
     forget(appointmentId, entry);
-    log({ level: 'info', event: 'cancel.reconciled', appointmentId, result: completed ? 'not_cancelled_completed' : 'not_cancelled' });
+    logReconciled(appointmentId, entry, completed ? 'not_cancelled_completed' : 'not_cancelled');
     return true;
   }
 
@@ -444,17 +457,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const reread = check.kind === 'ok' ? null : await heim.getAppointment(appointmentId);
     const witness = witnessOf(check, reread?.kind === 'ok' ? reread.value : null);
     const settledHere = (result: 'cancelled' | 'cancelled_by_other', via: 'cancellation' | 'appointment_status') =>
-      log({
-        level: 'info',
-        event: 'cancel.reconciled',
-        appointmentId,
-        patientId: command.patientId,
-        idempotencyKey: command.idempotencyKey,
-        result,
-        via,
-        heimCancellationId: witness?.id ?? null,
-        heimCreatedAt: witness?.createdAt ?? null,
-      });
+      logReconciled(appointmentId, command, result, { via, cancellation: witness });
     if (witness) {
       const ours = isOurs(witness, started, upstreamBody) && !heimRefused;
       settledHere(ours ? 'cancelled' : 'cancelled_by_other', 'cancellation');
