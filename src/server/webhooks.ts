@@ -23,7 +23,7 @@ import {
 } from './webhook-assumptions';
 import { WebhookIdStore } from './webhook-id-store';
 
-/** What re-reading Heim for one appointment found (cancellation-service.ts `refresh`). */
+/** What re-reading Heim for one appointment found (reconciler.ts `refresh`). */
 export type AppointmentRefresh = 'settled' | 'cancelled' | 'not_cancelled' | 'unavailable';
 
 export interface HeimWebhookDeps {
