@@ -39,6 +39,24 @@ export function laterChargeState(computed: ChargeState, reported: ChargeState | 
   return CHARGE_STATES.indexOf(reported) > CHARGE_STATES.indexOf(computed) ? reported : computed;
 }
 
+/**
+ * How far Heim's clock may be ahead of the proxy's (assumed; see server/heim-assumptions.ts). A
+ * cancel whose recording time Heim does not give is taken as recorded this much after we learned
+ * of it, so the charge is told as "may be charged" in doubt, never "free".
+ */
+export const HEIM_CLOCK_SLACK_MS = 2_000;
+
+/**
+ * A charge read earlier (the one the patient was shown), as it stands for a cancel Heim recorded
+ * at `recordedAtMs`: the ETA is the one that charge was read for, and the state only moves forward
+ * (a lost answer can land after the window opened). The proxy reads its 200's charge the same way.
+ */
+export function chargeAtRecording(charge: Charge, recordedAtMs: number): Charge {
+  if (charge.chargeableFrom === null) return charge;
+  const etaMs = Date.parse(charge.chargeableFrom) + charge.windowHours * 3_600_000;
+  return { ...charge, state: laterChargeState(chargeStateAt(etaMs, charge.windowHours, recordedAtMs), charge.state) };
+}
+
 export function computeCharge(etaMs: number | null, windowHours: number, nowMs: number): Charge {
   return {
     state: chargeStateAt(etaMs, windowHours, nowMs),

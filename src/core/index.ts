@@ -23,7 +23,9 @@ export type {
 export {
   CHARGE_STATES,
   DEFAULT_CHARGE_WINDOW_HOURS,
+  HEIM_CLOCK_SLACK_MS,
   chargeableFromMs,
+  chargeAtRecording,
   chargeStateAt,
   computeCharge,
   laterChargeState,

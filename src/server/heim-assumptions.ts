@@ -55,7 +55,7 @@ export const LOST_ANSWER_GRACE_MS = 24 * 3_600_000;
  * when Heim records it, not when we decide to send it; NTP keeps servers within milliseconds, and
  * this covers a poorly synced one.
  */
-export const HEIM_CLOCK_SLACK_MS = 2_000;
+export { HEIM_CLOCK_SLACK_MS } from '../core/charge';
 
 const instant = z.iso.datetime({ offset: true });
 /**

@@ -11,7 +11,7 @@ const nonBlank = (label: string) =>
   z.string().refine((value) => value.trim() !== '', { message: `${label} must not be empty` });
 
 /** Any ISO-8601 instant with an explicit zone; stored normalised to `YYYY-MM-DDTHH:mm:ss.sssZ`. */
-const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
+export const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
 const reasonCode = z.enum(REASON_CODES);
 const causingEntity = z.enum(CAUSING_ENTITIES);

@@ -7,6 +7,7 @@ import type { HeimAppointment, HeimCancellation, SeedAppointment } from './heim-
 import { isoAfter, isoAt } from './clock';
 import {
   amendPatchSchema,
+  isoInstant,
   seedAppointmentSchema,
   type AmendPatch,
   type CancelBody,
@@ -124,11 +125,13 @@ export class AppointmentStore {
     if (record === undefined) {
       throw new SimulatorStateError('not_found', `No appointment with id "${appointmentId}".`);
     }
-    const eta = estimatedTimeOfArrival === null ? null : new Date(estimatedTimeOfArrival);
-    if (eta !== null && Number.isNaN(eta.getTime())) {
-      throw new SimulatorStateError('invalid', `"${estimatedTimeOfArrival}" is not an ISO instant.`);
+    // With its zone, like every other instant the simulator takes: a zoneless one would be read in
+    // the host's own zone, a different visit on each machine.
+    const eta = estimatedTimeOfArrival === null ? null : isoInstant.safeParse(estimatedTimeOfArrival);
+    if (eta !== null && !eta.success) {
+      throw new SimulatorStateError('invalid', `"${estimatedTimeOfArrival}" is not an ISO instant with a zone.`);
     }
-    record.appointment.estimatedTimeOfArrival = eta === null ? null : eta.toISOString();
+    record.appointment.estimatedTimeOfArrival = eta === null ? null : eta.data;
     record.appointment.updatedAt = isoAfter(record.appointment.updatedAt, this.#now());
     return structuredClone(record.appointment);
   }

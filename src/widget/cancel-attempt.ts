@@ -9,7 +9,8 @@
  * `queryClient.setQueryData`, so every observer re-renders. The record is never fetched.
  */
 import { skipToken, useQuery, type QueryClient } from '@tanstack/react-query';
-import type { CancellationStatusResponse, CancelRequestBody, CancelResponse, Charge } from '../core/index';
+import { chargeAtRecording, HEIM_CLOCK_SLACK_MS } from '../core/index';
+import type { CancellationStatusResponse, CancellationView, CancelRequestBody, CancelResponse, Charge } from '../core/index';
 import { isCancelApiError, isRetryableError } from './api-client';
 import type { CancelledResult } from './cancel-appointment-context';
 import { createIdempotencyKey } from './idempotency-key';
@@ -37,7 +38,10 @@ export interface CancelAttempt {
   readonly pending: PendingCancel | null;
   /** The proxy said the pending attempt cancelled nothing (`not_cancelled`): the patient may try again. */
   readonly notCancelled: boolean;
-  /** The charge the patient was shown when they last confirmed: reported if Heim confirms only later. */
+  /**
+   * The charge the patient was shown when they last confirmed: if Heim confirms only later (the
+   * poll), it is reported as it stands when Heim recorded the cancel.
+   */
   readonly shownCharge: Charge | null;
   /** Our own cancellation, once the proxy confirmed it (200, or the poll). */
   readonly confirmed: CancelledResult | null;
@@ -147,22 +151,42 @@ export function recordError(attempt: CancelAttempt, sent: SentCancel, error: unk
  * judges more (an amendment by Heim Operations, by when Heim recorded it); when this says no, the
  * same key is sent again and the proxy's answer to it decides (`recordPollAnswer`).
  */
-function isOurs(status: CancellationStatusResponse, pending: PendingCancel): boolean {
+function isOurs(
+  status: CancellationStatusResponse,
+  pending: PendingCancel,
+): status is CancellationStatusResponse & { cancellation: CancellationView } {
   const cancellation = status.cancellation;
   return cancellation !== null && cancellation.cancellingEntity === 'patient' && cancellation.reasonCode === pending.body.reasonCode;
 }
 
-/** Applies a final poll answer (`cancelled` / `not_cancelled`) to the pending attempt. */
+/**
+ * The charge for our cancel as Heim recorded it: what the patient was shown, moved on to Heim's
+ * `createdAt` (a lost answer can land after the window opened, as the proxy's 200 would say).
+ * Without Heim's time, the latest instant it can have recorded it: now (the proxy's clock), plus
+ * Heim's clock slack, so "may be charged" is said in doubt, never "free".
+ */
+function chargeAsRecorded(shown: Charge | null, cancellation: CancellationView, nowMs: number): Charge | null {
+  if (shown === null) return null;
+  const createdAt = Date.parse(cancellation.createdAt ?? '');
+  return chargeAtRecording(shown, Number.isNaN(createdAt) ? nowMs + HEIM_CLOCK_SLACK_MS : createdAt);
+}
+
+/**
+ * Applies a final poll answer (`cancelled` / `not_cancelled`) to the pending attempt. `nowMs`: the
+ * proxy's time now (the server clock), for a cancellation whose recording time Heim does not give.
+ */
 export function recordPollAnswer(
   attempt: CancelAttempt,
   appointmentId: string,
   status: CancellationStatusResponse,
+  nowMs: number,
 ): CancelAttempt {
   const pending = attempt.pending;
   if (pending === null || status.status === 'pending_confirmation') return attempt;
   if (status.status === 'not_cancelled') return { ...attempt, pending: null, notCancelled: true };
   if (isOurs(status, pending)) {
-    const result = { appointmentId, cancellation: status.cancellation, charge: attempt.shownCharge };
+    const charge = chargeAsRecorded(attempt.shownCharge, status.cancellation, nowMs);
+    const result = { appointmentId, cancellation: status.cancellation, charge };
     return { ...attempt, confirmed: result, pending: null, unresolved: [] };
   }
   // Cancelled, but not visibly by us: the same key, sent again, makes the proxy say whose it is.

@@ -101,7 +101,12 @@ export function decideView(input: CancelFlowViewInput): CancelFlowView {
   const cancelled = readsCancelled(error, data);
 
   if (attempt.confirmed !== null) return { kind: 'success', result: attempt.confirmed };
-  if (attempt.pending !== null) return { kind: 'pending_confirmation', since: attempt.pending.since };
+  if (attempt.pending !== null) {
+    // The checking goes on, but no answer will reach this page until the patient signs in again:
+    // "this message will update" would not be true.
+    if (queryErrorCode === 'unauthenticated') return { kind: 'session_expired', unconfirmed: true };
+    return { kind: 'pending_confirmation', since: attempt.pending.since };
+  }
   if (hasUnresolved && cancelled) {
     return input.isSubmitting || !input.resolveTried ? { kind: 'checking' } : { kind: 'unconfirmed' };
   }

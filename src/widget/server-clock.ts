@@ -68,7 +68,13 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
   return {
     now() {
       if (anchor === null) return wallNow();
-      return anchor.serverMs + (monotonicNow() - anchor.monoMs);
+      const monoElapsed = monotonicNow() - anchor.monoMs;
+      // The wall clock ran on further than the monotonic one: most likely the machine slept with
+      // `performance.now()` paused (macOS, iOS). Until a new read re-anchors, the device clock
+      // with the last known offset is the better guess, and errs towards later (a charge sooner),
+      // never earlier. A wall clock set back is not followed: the monotonic time stands.
+      if (wallNow() - anchor.wallMs - monoElapsed > DISCONTINUITY_MS) return wallNow() + (anchor.serverMs - anchor.wallMs);
+      return anchor.serverMs + monoElapsed;
     },
     addSample(sample) {
       const roundTripMs = Math.max(0, sample.endedAt - sample.startedAt);

@@ -59,7 +59,10 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   });
   // The proxy's word beats our clock: a state it reported (on the read or in a 409) only ever
   // moves forward in time, so the later of the two is the true one.
-  const [insisted, setInsisted] = useState<Charge | null>(null);
+  const [insistedOn, setInsisted] = useState<Charge | null>(null);
+  // ...for the ETA it was read for: once a read gives another (Heim moved the visit), the 409 is
+  // out of date and the read's own state stands, later or earlier.
+  const insisted = data === undefined || insistedOn?.chargeableFrom === data.charge.chargeableFrom ? insistedOn : null;
   const state = laterChargeState(laterChargeState(countdown.state, data?.charge.state), insisted?.state);
   // Raised ahead of our clock, the countdown still counts to the next transition of the raised
   // state: to the ETA once chargeable ("the practitioner is due in…").

@@ -22,13 +22,19 @@ export function pollDelay(polls: number, firstMs: number, maxMs: number): number
   return Math.min(firstMs * 2 ** Math.max(0, polls - 1), maxMs);
 }
 
-/** The answer, if it was received at or after `since`; undefined while only older ones exist. */
+/**
+ * The answer, if it was received at or after `since`; undefined while only older ones exist. When
+ * the device clock is now before `since`, it was set back after the send, and the wall-clock times
+ * cannot order the answers: an answer there is then taken as fresh, because the widget's send
+ * resets this query (useCancelAppointment), so nothing from before it is left in the cache.
+ */
 export function freshStatus(
   data: CancellationStatusResponse | undefined,
   dataUpdatedAt: number,
   since: number,
+  nowMs: number = Date.now(),
 ): CancellationStatusResponse | undefined {
-  return data !== undefined && dataUpdatedAt >= since ? data : undefined;
+  return data !== undefined && (dataUpdatedAt >= since || nowMs < since) ? data : undefined;
 }
 
 /**

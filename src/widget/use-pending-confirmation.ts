@@ -20,7 +20,7 @@ export function usePendingConfirmation(
   onConfirmed: ((result: CancelledResult) => void) | undefined,
   isOpen: boolean,
 ): CancelAttempt {
-  const { queryClient, onEvent } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const { queryClient, onEvent, clock } = useCancelAppointmentContext('CancelAppointmentDialog');
   useCountOpenDialog(queryClient, appointmentId, isOpen);
   const attempt = useCancelAttempt(appointmentId, queryClient);
   const { pending, confirmed, reported } = attempt;
@@ -32,11 +32,11 @@ export function usePendingConfirmation(
     if (fresh === undefined || fresh.status === 'pending_confirmation') return;
     // Read the record now, not from this render: another widget may have settled it already.
     if (readAttempt(queryClient, appointmentId).pending?.since !== since) return;
-    updateAttempt(queryClient, appointmentId, (current) => recordPollAnswer(current, appointmentId, fresh));
+    updateAttempt(queryClient, appointmentId, (current) => recordPollAnswer(current, appointmentId, fresh, clock.now()));
     // The appointment changed (or is known not to have): re-read it, so a cancellation that was
     // not visibly ours is resolved against a fresh read (see use-cancel-flow.ts).
     void queryClient.invalidateQueries({ queryKey: cancelAppointmentKeys.appointment(appointmentId), exact: true });
-  }, [fresh, since, queryClient, appointmentId]);
+  }, [fresh, since, queryClient, appointmentId, clock]);
 
   useEffect(() => {
     if (confirmed === null || reported) return;

@@ -22,5 +22,7 @@ describe('moveEta (Heim re-plans a route)', () => {
     const simulator = createSimulator({ now: () => NOW });
     expect(() => simulator.moveEta('apt_nobody', null)).toThrow(SimulatorStateError);
     expect(() => simulator.moveEta('apt_alice_3d', 'tomorrow')).toThrow(SimulatorStateError);
+    // Without a zone it would be read in the host's own zone: a different visit on each machine.
+    expect(() => simulator.moveEta('apt_alice_3d', '2026-03-29T10:30:00')).toThrow(SimulatorStateError);
   });
 });

@@ -53,4 +53,23 @@ describe('createServerClock', () => {
     clock.addSample({ serverNowMs: 4_600_000, startedAt: clocks.mono, endedAt: clocks.mono + 500 });
     expect(clock.now()).toBe(4_600_000 - 250);
   });
+
+  it('reads the device clock plus the last offset while the monotonic clock looks paused, before any new sample', () => {
+    const { clocks, options } = fakeClocks();
+    const clock = createServerClock(options);
+    // The proxy is 90 s ahead of the device.
+    clock.addSample({ serverNowMs: clocks.wall + 90_000, startedAt: clocks.mono, endedAt: clocks.mono });
+    // Two hours asleep on a platform that pauses performance.now(): only the wall clock moved.
+    clocks.wall += 2 * 3_600_000;
+    expect(clock.now()).toBe(clocks.wall + 90_000);
+  });
+
+  it('does not follow a device clock set back: the monotonic time stands', () => {
+    const { clocks, advance, options } = fakeClocks();
+    const clock = createServerClock(options);
+    clock.addSample({ serverNowMs: 5_000_000, startedAt: clocks.mono, endedAt: clocks.mono });
+    advance(10_000);
+    clocks.wall -= 3_600_000;
+    expect(clock.now()).toBe(5_010_000);
+  });
 });

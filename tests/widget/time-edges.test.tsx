@@ -1,0 +1,102 @@
+/**
+ * Time at the edges of a cancel (from the session-10 time review): a lost answer confirmed after
+ * the window opened, a device clock set back while pending, a 409 outlived by a moved ETA, and a
+ * session that ends while the proxy confirms.
+ */
+import { within } from '@testing-library/react';
+import { afterEach, expect, it, vi } from 'vitest';
+import { useFakeClock } from './support/fake-clock';
+import { advanceInSteps, confirmButton, openForm } from './support/flow-helpers';
+import { closeWidgetHarnesses } from './support/widget-harness';
+
+const HOUR = 3_600_000;
+const PENDING = "We're confirming your cancellation";
+const CANCELLED = 'Your appointment is cancelled';
+
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeWidgetHarnesses();
+});
+
+it('tells a cancel Heim recorded inside the window, confirmed only by the poll, as "may be charged" (not the "free" shown at confirm)', async () => {
+  useFakeClock();
+  let heimLaterMs = 0;
+  const onCancelled = vi.fn();
+  const { user, harness, dialog } = await openForm({ now: () => Date.now() + heimLaterMs, onCancelled });
+  const sim = harness.backend.simulator;
+  const eta = Date.now() + 24 * HOUR + 90_000;
+  sim.moveEta('apt_alice_3d', new Date(eta).toISOString());
+  // The 30 s re-read brings the new ETA: free, about a minute left, outside the proxy's margin.
+  await advanceInSteps(31_000, 1_000);
+  const charge = () => dialog.querySelector('section.hc-charge');
+  expect(charge()?.getAttribute('data-charge')).toBe('free');
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  // A gateway gives up (504); Heim records the cancel a little later, after the window opened.
+  sim.setFault({ route: 'cancel', status: 504, commitAfterMs: 300, times: 1 });
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('heading', { name: PENDING });
+  heimLaterMs = 2 * 60_000;
+  await advanceInSteps(10_000, 500);
+  await within(dialog).findByRole('heading', { name: CANCELLED });
+  expect(Date.parse(sim.getCancellation('apt_alice_3d')!.createdAt)).toBeGreaterThan(eta - 24 * HOUR);
+  expect(dialog.textContent).not.toContain('There is no charge for this cancellation.');
+  await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+  expect(onCancelled).toHaveBeenCalledWith(expect.objectContaining({ charge: expect.objectContaining({ state: 'chargeable' }) }));
+  // The proxy's answer for the same request says the same.
+  expect(harness.backend.logs.some((line) => line.event === 'cancel.charge_not_acknowledged')).toBe(true);
+});
+
+it('still settles a pending cancel after the device clock is set back an hour', async () => {
+  useFakeClock();
+  // The proxy's clock keeps running when the device's is corrected.
+  const serverStart = Date.now();
+  const monoStart = performance.now();
+  const { user, harness, dialog } = await openForm({ now: () => serverStart + (performance.now() - monoStart) });
+  const sim = harness.backend.simulator;
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
+  sim.setFault({ route: 'cancellation', status: 500 });
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('heading', { name: PENDING });
+  vi.setSystemTime(Date.now() - HOUR);
+  sim.clearFaults();
+  await advanceInSteps(30_000, 1_000);
+  expect(within(dialog).getByRole('heading', { name: CANCELLED })).toBeInTheDocument();
+});
+
+it('drops a 409\'s "chargeable" once a read gives the ETA Heim moved days later', async () => {
+  useFakeClock();
+  const { user, harness, dialog } = await openForm();
+  const sim = harness.backend.simulator;
+  sim.moveEta('apt_alice_3d', new Date(Date.now() + 24 * HOUR + 40_000).toISOString());
+  // The re-read brings it: free, with ~9 s left, inside the proxy's margin, so the cancel gets a 409.
+  await advanceInSteps(31_000, 1_000);
+  const charge = () => dialog.querySelector('section.hc-charge');
+  expect(charge()?.getAttribute('data-charge')).toBe('free');
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('alert');
+  expect(charge()?.getAttribute('data-charge')).toBe('chargeable');
+  expect(within(dialog).getByRole('checkbox')).toBeInTheDocument();
+  sim.moveEta('apt_alice_3d', new Date(Date.now() + 72 * HOUR).toISOString());
+  await advanceInSteps(31_000, 1_000);
+  expect(charge()?.getAttribute('data-charge')).toBe('free');
+  expect(within(dialog).queryByRole('checkbox')).toBeNull();
+});
+
+it('says the session expired, not "this message will update", when the patient is signed out while the proxy confirms', async () => {
+  useFakeClock();
+  const { user, harness, dialog } = await openForm();
+  const sim = harness.backend.simulator;
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
+  sim.setFault({ route: 'cancellation', status: 500 });
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('heading', { name: PENDING });
+  harness.backend.signOut();
+  sim.clearFaults();
+  await advanceInSteps(40_000, 1_000);
+  expect(within(dialog).getByRole('heading', { name: 'Your session has expired' })).toBeInTheDocument();
+  expect(dialog.textContent).toContain('check whether your appointment shows as cancelled');
+  expect(within(dialog).queryByRole('heading', { name: PENDING })).toBeNull();
+});
