@@ -143,3 +143,51 @@ export const InsideHostResets: Story = {
     await expect(parseFloat(getComputedStyle(focused).outlineWidth)).toBeGreaterThanOrEqual(2);
   },
 };
+
+const rightToLeft: Decorator = (Story) => (
+  <div dir="rtl">
+    <Story />
+  </div>
+);
+
+/** A box's left and right borders and padding, in px (Chromium snaps a 0.3rem border to 4 px). */
+function sides(element: Element) {
+  const style = getComputedStyle(element);
+  const px = (value: string) => Math.round(parseFloat(value));
+  return {
+    borderLeft: px(style.borderLeftWidth),
+    borderRight: px(style.borderRightWidth),
+    paddingLeft: px(style.paddingLeft),
+    paddingRight: px(style.paddingRight),
+  };
+}
+
+export const RightToLeft: Story = {
+  name: 'Right-to-left page',
+  // A page (or a part of it) in Urdu, Arabic or Hebrew: the accent bars and indents sit at the
+  // start of the line, which is its right.
+  decorators: [rightToLeft],
+  args: { appointmentId: 'apt_chargeable_hours' },
+  play: async ({ canvasElement }) => {
+    const { dialog, element } = await openFromTrigger(canvasElement);
+    await expect(getComputedStyle(element).direction).toBe('rtl');
+    const charge = element.querySelector('.hc-charge')!;
+    await expect(sides(charge)).toMatchObject({ borderLeft: 0, borderRight: 4 });
+
+    // The error summary's bullets: indented from the right only (the UA's 40 px start padding replaced).
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel appointment' }));
+    const list = await waitFor(() => {
+      const found = element.querySelector('.hc-error-summary ul');
+      if (!found) throw new Error('no error summary yet');
+      return found;
+    });
+    await expect(sides(list)).toMatchObject({ paddingLeft: 0, paddingRight: 24 });
+
+    await userEvent.click(dialog.getByRole('radio', { name: "I'm unwell" }));
+    await userEvent.click(dialog.getByRole('checkbox'));
+    await userEvent.click(dialog.getByRole('button', { name: 'Cancel appointment' }));
+    await dialog.findByRole('heading', { name: 'Your appointment is cancelled' });
+    const panel = element.querySelector('.hc-panel')!;
+    await expect(sides(panel)).toEqual({ borderLeft: 0, borderRight: 4, paddingLeft: 0, paddingRight: 16 });
+  },
+};
