@@ -111,6 +111,10 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
     <>
       <dialog
         ref={dialogRef}
+        // The messages' language, not the page's: a Welsh dialog on an English page is read with a
+        // Welsh voice. Heim's data inside (the visit's title, the address) is marked with it too.
+        lang={messages.locale}
+        dir={messages.dir}
         className={className === undefined ? 'hc-dialog' : `hc-dialog ${className}`}
         role="alertdialog"
         aria-labelledby={headingId}
@@ -146,7 +150,12 @@ function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, cl
         cancellation is confirmed it has nothing left to say: the trigger's place says it.
       */}
       {attempt.confirmed === null ? (
-        <span className={`hc-trigger-note hc-trigger-note--news${closedNote === 'not_cancelled' ? ' hc-trigger-note--error' : ''}`} role="status">
+        <span
+          className={`hc-trigger-note hc-trigger-note--news${closedNote === 'not_cancelled' ? ' hc-trigger-note--error' : ''}`}
+          role="status"
+          lang={messages.locale}
+          dir={messages.dir}
+        >
           {closedNote === 'pending' ? messages.pendingClosedNote : closedNote === 'not_cancelled' ? messages.pendingNotCancelled : null}
         </span>
       ) : null}

@@ -19,6 +19,12 @@ export interface CancelAppointmentMessages {
    * own formatters gets the default ones in the new locale (docs/languages.md). Default `'en-GB'`.
    */
   readonly locale: string;
+  /**
+   * The messages' direction, set with `locale` as the `dir` of the dialog and of the news beside
+   * the button once it is closed (as `locale` is their `lang`). Give `'rtl'` for Urdu, Arabic or
+   * Hebrew on a page that is not right-to-left itself. Default: none (the page's direction).
+   */
+  readonly dir?: 'ltr' | 'rtl';
   /** Formats an instant in the appointment's zone, with the zone's name. */
   readonly formatDateTime: (epochMs: number, timeZone: string) => string;
   /** Formats a remaining duration ("5 hours, 12 minutes"). */

@@ -82,13 +82,13 @@ function pseudoFunction(fn: (...args: never[]) => unknown): (...args: unknown[])
 }
 
 /**
- * The whole messages object in the pseudo-locale; `locale` is kept, so `Intl` still formats in
- * the original language (underneath the accents). Pass the result as the `messages` prop.
+ * The whole messages object in the pseudo-locale; `locale` (and `dir`) are kept, so `Intl` still
+ * formats in the original language (underneath the accents). Pass the result as the `messages` prop.
  */
 export function pseudoLocalizeMessages(messages: CancelAppointmentMessages): CancelAppointmentMessages {
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(messages) as [string, unknown][]) {
-    if (key === 'locale') result[key] = value;
+    if (key === 'locale' || key === 'dir') result[key] = value;
     else if (typeof value === 'string') result[key] = pseudoLocalize(value);
     else if (typeof value === 'function') result[key] = pseudoFunction(value as (...args: never[]) => unknown);
     else if (typeof value === 'object' && value !== null) {

@@ -78,6 +78,8 @@ describe('pseudo-locale', () => {
   it('transforms every string and function of the messages, keeping interpolated values as they are', () => {
     expect(pseudo.trigger).toMatch(/^\[Çåñçéļ åþþöîñţɱéñţ ~+\]$/);
     expect(pseudo.locale).toBe(defaultMessages.locale);
+    // `dir` is an attribute's value, not words: it stays as it is.
+    expect(pseudoLocalizeMessages({ ...defaultMessages, dir: 'rtl' }).dir).toBe('rtl');
     for (const [key, value] of Object.entries(pseudo)) {
       if (typeof value === 'string' && key !== 'locale') expect(value, key).toMatch(/^\[[^A-Za-z]*\]$/);
     }
