@@ -15,7 +15,7 @@ export { useServerClock } from './widget/use-server-clock';
 export { appointmentQueryOptions, cancellationQueryOptions, cancelAppointmentKeys } from './widget/query-options';
 export { createCancelApiClient, CancelApiError, isCancelApiError } from './widget/api-client';
 export { createServerClock } from './widget/server-clock';
-export { defaultMessages } from './widget/messages';
+export { defaultMessages, localeFormatters } from './widget/messages';
 
 export type { CancelAppointmentButtonProps } from './widget/cancel-appointment-button';
 export type { CancelAppointmentDialogProps } from './widget/cancel-appointment-dialog';
@@ -35,6 +35,7 @@ export type {
 } from './widget/api-client';
 export type { ServerClock, ServerClockOptions, ServerClockSample } from './widget/server-clock';
 export type { CancelAppointmentMessages, CancelAppointmentMessagesOverride } from './widget/messages';
+export type { LocaleFormatters } from './widget/locale-formatters';
 export type {
   AppointmentResponse,
   AppointmentView,

@@ -1,7 +1,8 @@
 /**
  * The formatters of a messages object for any locale, all through `Intl` (format.ts). A messages
- * object that changes `locale` without bringing its own formatters gets these (mergeMessages), so
- * dates, numbers and durations follow the language instead of staying en-GB.
+ * object that changes `locale` without bringing its own formatters gets these (mergeMessages, by
+ * way of messages.ts's public `localeFormatters`, which gives en-GB its English words), so dates,
+ * numbers and durations follow the language instead of staying en-GB.
  */
 import { formatDateTime, formatDuration, formatUnitRange } from './format';
 import type { CancelAppointmentMessages } from './messages';
@@ -13,7 +14,7 @@ export type LocaleFormatters = Pick<
 
 const MINUTE_MS = 60_000;
 
-export function localeFormatters(locale: string): LocaleFormatters {
+export function intlFormatters(locale: string): LocaleFormatters {
   return {
     formatDateTime: (epochMs, timeZone) => formatDateTime(locale, epochMs, timeZone),
     formatDuration: (ms) => formatDuration(locale, ms),

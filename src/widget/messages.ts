@@ -7,7 +7,7 @@ import { REASON_CODES, REASONS } from '../core/index';
 import type { ReasonCode } from '../core/index';
 import { formatNumber, formatUnit, pluralCategory } from './format';
 import { TRIGGER_DEFAULTS } from './cancel-appointment-scope';
-import { localeFormatters } from './locale-formatters';
+import { intlFormatters, type LocaleFormatters } from './locale-formatters';
 
 /**
  * Every user-facing string. Defaults: `defaultMessages` (en-GB). Functions receive already
@@ -149,7 +149,7 @@ export type CancelAppointmentMessagesOverride = Partial<Omit<CancelAppointmentMe
 
 const LOCALE = 'en-GB';
 const MINUTE_MS = 60_000;
-const en = localeFormatters(LOCALE);
+const en = intlFormatters(LOCALE);
 
 const reasonLabels = Object.fromEntries(REASON_CODES.map((code) => [code, REASONS[code].patientLabel])) as Record<
   ReasonCode,
@@ -272,14 +272,34 @@ export const defaultMessages: CancelAppointmentMessages = {
     "Your appointment shows as cancelled, but we couldn't check that it was your request. Trying again is safe: your appointment can never be cancelled twice.",
 };
 
-/** Defaults with the portal's overrides on top; reason labels merge one by one. */
+/**
+ * The default formatters (`formatDateTime`, `formatDuration`, `formatDurationWithoutSeconds`) in
+ * `locale`, through `Intl`: what a messages object that sets `locale` without formatters gets, for
+ * a complete object typed as `CancelAppointmentMessages` without spreading `defaultMessages`.
+ * `'en-GB'` gives `defaultMessages`' own. Where the runtime has no data for `locale` (Chromium has
+ * none for Welsh dates and units) they fall back to British English: bring your own then.
+ */
+export function localeFormatters(locale: string): LocaleFormatters {
+  if (locale !== LOCALE) return intlFormatters(locale);
+  const { formatDateTime, formatDuration, formatDurationWithoutSeconds } = defaultMessages;
+  return { formatDateTime, formatDuration, formatDurationWithoutSeconds };
+}
+
+/**
+ * Defaults with the portal's overrides on top; reason labels merge one by one. An override's
+ * formatter that is `defaultMessages`' own (it came in with `{ ...defaultMessages, locale: 'cy' }`)
+ * counts as not given, so it is re-bound to the new locale like a missing one.
+ */
 export function mergeMessages(
   base: CancelAppointmentMessages,
   override: CancelAppointmentMessagesOverride | undefined,
 ): CancelAppointmentMessages {
   if (override === undefined) return base;
   const { reasonLabels: labels, ...rest } = override;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  const enFormatters: unknown[] = [defaultMessages.formatDateTime, defaultMessages.formatDuration, defaultMessages.formatDurationWithoutSeconds];
+  const defined = Object.fromEntries(
+    Object.entries(rest).filter(([, value]) => value !== undefined && !enFormatters.includes(value)),
+  );
   // A new locale re-binds the formatters it does not replace, so dates and durations follow it.
   const relocalised =
     override.locale !== undefined && override.locale !== base.locale ? localeFormatters(override.locale) : {};

@@ -3,7 +3,8 @@
  * formatters gets dates, durations and the minute-only countdown in that language through Intl.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultMessages } from '../../src/index';
+import { defaultMessages, localeFormatters } from '../../src/index';
+import type { CancelAppointmentMessages } from '../../src/index';
 import { mergeMessages } from '../../src/widget/messages';
 
 const NOV_24_NOON_UTC = Date.UTC(2026, 10, 24, 12, 0);
@@ -34,5 +35,33 @@ describe('messages locale', () => {
     const unknown = mergeMessages(defaultMessages, { locale: 'qaa' });
     expect(unknown.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toBe('Tuesday 24 November at 12:00 GMT');
     expect(unknown.formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe(defaultMessages.formatDuration(2 * 3_600_000 + 5 * 60_000));
+  });
+
+  it('re-binds the en-GB formatters a complete object brought in with `...defaultMessages`', () => {
+    // Typed as the full messages, so tsc enforces every key: the obvious way to write it.
+    const complete: CancelAppointmentMessages = { ...defaultMessages, locale: 'cy', keep: 'Cadw’r apwyntiad' };
+    const welsh = mergeMessages(defaultMessages, complete);
+    expect(welsh.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toBe('Dydd Mawrth, 24 Tachwedd am 12:00 GMT');
+    expect(welsh.formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe('2 awr, 5 munud');
+    expect(welsh.formatDurationWithoutSeconds(30_000)).toBe('0–1 munud');
+    // Under a Welsh parent, a child that spreads the defaults again keeps the parent's formatters.
+    const own = (): string => 'own';
+    const parent = mergeMessages(defaultMessages, { locale: 'cy', formatDateTime: own });
+    expect(mergeMessages(parent, complete).formatDateTime).toBe(own);
+  });
+
+  it('gives the default formatters in any locale, for a complete object written without the defaults', () => {
+    const welsh = localeFormatters('cy');
+    expect(welsh.formatDateTime(NOV_24_NOON_UTC, 'Europe/London')).toBe('Dydd Mawrth, 24 Tachwedd am 12:00 GMT');
+    expect(welsh.formatDuration(90_000)).toBe('1 munud, 30 eiliad');
+    // en-GB's are the defaults themselves, English words for the last minute included.
+    expect(localeFormatters('en-GB')).toEqual({
+      formatDateTime: defaultMessages.formatDateTime,
+      formatDuration: defaultMessages.formatDuration,
+      formatDurationWithoutSeconds: defaultMessages.formatDurationWithoutSeconds,
+    });
+    // So going back to en-GB under a Welsh parent says "less than a minute" again, not "0–1 minutes".
+    const back = mergeMessages(mergeMessages(defaultMessages, { locale: 'cy' }), { locale: 'en-GB' });
+    expect(back.formatDurationWithoutSeconds(30_000)).toBe('less than a minute');
   });
 });
