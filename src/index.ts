@@ -16,6 +16,7 @@ export { appointmentQueryOptions, cancellationQueryOptions, cancelAppointmentKey
 export { createCancelApiClient, CancelApiError, isCancelApiError } from './widget/api-client';
 export { createServerClock } from './widget/server-clock';
 export { defaultMessages, localeFormatters } from './widget/messages';
+export { durationParts } from './widget/format';
 
 export type { CancelAppointmentButtonProps } from './widget/cancel-appointment-button';
 export type { CancelAppointmentDialogProps } from './widget/cancel-appointment-dialog';
@@ -36,6 +37,7 @@ export type {
 export type { ServerClock, ServerClockOptions, ServerClockSample } from './widget/server-clock';
 export type { CancelAppointmentMessages, CancelAppointmentMessagesOverride } from './widget/messages';
 export type { LocaleFormatters } from './widget/locale-formatters';
+export type { DurationPart, DurationUnit, RemainingTime } from './widget/format';
 export type {
   AppointmentResponse,
   AppointmentView,

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ChargeState } from '../core/index';
 import type { CancelAppointmentMessages } from './messages';
+import { remainingTime } from './format';
 import { MAX_TIMEOUT_MS, onPageWake } from './page-wake';
 import { visuallyHidden } from './visually-hidden';
 
@@ -60,10 +61,8 @@ export function ChargeAnnouncer({ state, targetMs, serverNow, messages, quiet = 
       clearTimeout(timer);
       const now = serverNow();
       if (speakMinutes !== null && (lastSpokenAt.current === null || now - lastSpokenAt.current >= MIN_GAP_MS)) {
-        const remaining = messages.formatDuration(speakMinutes * 60_000);
-        setMessage(
-          state === 'free' ? messages.announceFreeRemaining({ remaining }) : messages.announceDueIn({ remaining }),
-        );
+        const remaining = remainingTime(speakMinutes * 60_000, messages.formatDuration);
+        setMessage(state === 'free' ? messages.announceFreeRemaining(remaining) : messages.announceDueIn(remaining));
         lastSpokenAt.current = now;
       }
       const next = THRESHOLD_MINUTES.find((minutes) => targetMs - minutes * 60_000 > now);

@@ -2,15 +2,12 @@ import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { ChargeState } from '../core/index';
 import { ChargeAnnouncer } from './charge-announcer';
 import { CountdownText } from './countdown-text';
+// Seconds show only in the last hour: that is when the countdown changes every second and the
+// control to stop it is offered (the same rule splits the durations).
+import { remainingTime, SECONDS_SHOWN_WITHIN_MS } from './format';
 import type { CancelAppointmentMessages } from './messages';
 import { SecondsToggle } from './seconds-toggle';
 import { useServerTimeReached } from './use-server-time-reached';
-
-/**
- * The default duration format shows seconds only in the last hour (format.ts), so that is when the
- * countdown starts to change every second and the control to stop it is offered.
- */
-const SECONDS_SHOWN_WITHIN_MS = 60 * 60_000;
 
 export interface ChargeStatusProps {
   readonly state: ChargeState;
@@ -67,12 +64,12 @@ export function ChargeStatus({
   const [secondsHidden, setSecondsHidden] = useState(false);
   const duration = secondsHidden ? formatDurationWithoutSeconds : formatDuration;
   const renderFree = useCallback(
-    (ms: number) => chargeFreeCountdown({ remaining: duration(ms) }),
-    [chargeFreeCountdown, duration],
+    (ms: number) => chargeFreeCountdown(remainingTime(ms, duration, !secondsHidden)),
+    [chargeFreeCountdown, duration, secondsHidden],
   );
   const renderDueIn = useCallback(
-    (ms: number) => chargeChargeableCountdown({ remaining: duration(ms) }),
-    [chargeChargeableCountdown, duration],
+    (ms: number) => chargeChargeableCountdown(remainingTime(ms, duration, !secondsHidden)),
+    [chargeChargeableCountdown, duration, secondsHidden],
   );
 
   // Offered from the last hour before a transition, and then kept while a countdown shows: a

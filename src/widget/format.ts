@@ -84,24 +84,78 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/** One unit of a remaining time, as the default formatters word it: `{ unit: 'hour', value: 5 }`. */
+export interface DurationPart {
+  readonly unit: DurationUnit;
+  readonly value: number;
+}
+
 /**
- * A remaining time as at most two units, precise where it matters: "2 days, 3 hours",
- * "5 hours, 12 minutes", "12 minutes, 5 seconds", "45 seconds". Rounded down, so it never
- * promises more time than there is.
+ * Seconds show only within the last hour (durationParts): the countdown then changes every second,
+ * and that is when the widget offers "Hide seconds" (charge-status.tsx). One rule for both.
+ */
+export const SECONDS_SHOWN_WITHIN_MS = HOUR;
+
+/**
+ * A remaining time as the default formatters split it: at most two units, precise where it
+ * matters, rounded down so it never promises more time than there is. 2 days 3 hours, 5 hours
+ * 12 minutes, 12 minutes 5 seconds, 45 seconds: seconds only in the last hour. A zero second unit
+ * is left out ("3 hours", not "3 hours, 0 minutes"). With `seconds: false` (the patient hid them)
+ * it is whole minutes, and `[]` under a minute. Exported so a translation can word the units
+ * itself (where `Intl` has no data for its language) and stay in step with "Hide seconds".
+ */
+export function durationParts(ms: number, { seconds = true }: { readonly seconds?: boolean } = {}): DurationPart[] {
+  const step = seconds ? SECOND : MINUTE;
+  const total = Math.max(0, Math.floor(ms / step) * step);
+  if (total === 0 && !seconds) return [];
+  const parts: Array<[number, DurationUnit]> =
+    total >= DAY
+      ? [[Math.floor(total / DAY), 'day'], [Math.floor((total % DAY) / HOUR), 'hour']]
+      : total >= SECONDS_SHOWN_WITHIN_MS
+        ? [[Math.floor(total / HOUR), 'hour'], [Math.floor((total % HOUR) / MINUTE), 'minute']]
+        : total >= MINUTE
+          ? [[Math.floor(total / MINUTE), 'minute'], [Math.floor((total % MINUTE) / SECOND), 'second']]
+          : [[Math.floor(total / SECOND), 'second']];
+  return parts.filter(([value], index) => index === 0 || value > 0).map(([value, unit]) => ({ unit, value }));
+}
+
+/**
+ * What a message about the time left receives (`chargeFreeCountdown`, `chargeChargeableCountdown`,
+ * `announceFreeRemaining`, `announceDueIn`): the time worded, and the same time as a number and as
+ * units, for a language whose sentence agrees with the count (Polish "za 1 minutę", "Zostały
+ * 2 minuty", "Zostało 5 minut").
+ */
+export interface RemainingTime {
+  /**
+   * Worded by `formatDuration`, or by `formatDurationWithoutSeconds` while the seconds are hidden:
+   * "5 hours, 12 minutes". Intl's unit words are the nominative forms CLDR gives.
+   */
+  readonly remaining: string;
+  /** The time `remaining` was worded from, in milliseconds, before rounding down: 18_720_400. */
+  readonly remainingMs: number;
+  /**
+   * The same time split as the default formatters split it (durationParts), in step with "Hide
+   * seconds": `[{ unit: 'hour', value: 5 }, { unit: 'minute', value: 12 }]`; `[]` under a minute
+   * while the seconds are hidden.
+   */
+  readonly parts: readonly DurationPart[];
+}
+
+/** A message's values for the time left (RemainingTime): `format` words it, durationParts splits it. */
+export function remainingTime(ms: number, format: (ms: number) => string, seconds = true): RemainingTime {
+  return { remaining: format(ms), remainingMs: ms, parts: durationParts(ms, { seconds }) };
+}
+
+/** Parts worded in `locale`: "5 hours, 12 minutes" (each unit by CLDR, joined by Intl.ListFormat). */
+export function formatDurationParts(locale: string, parts: readonly DurationPart[]): string {
+  const list = cached(`l|${locale}`, () => new Intl.ListFormat(locales(locale), { type: 'unit', style: 'long' }));
+  return list.format(parts.map(({ value, unit }) => formatUnit(locale, value, unit)));
+}
+
+/**
+ * A remaining time in `locale` (durationParts): "2 days, 3 hours", "5 hours, 12 minutes",
+ * "12 minutes, 5 seconds", "45 seconds".
  */
 export function formatDuration(locale: string, ms: number): string {
-  const total = Math.max(0, Math.floor(ms / SECOND) * SECOND);
-  const parts: Array<[number, DurationUnit]> = [];
-  if (total >= DAY) {
-    parts.push([Math.floor(total / DAY), 'day'], [Math.floor((total % DAY) / HOUR), 'hour']);
-  } else if (total >= HOUR) {
-    parts.push([Math.floor(total / HOUR), 'hour'], [Math.floor((total % HOUR) / MINUTE), 'minute']);
-  } else if (total >= MINUTE) {
-    parts.push([Math.floor(total / MINUTE), 'minute'], [Math.floor((total % MINUTE) / SECOND), 'second']);
-  } else {
-    parts.push([Math.floor(total / SECOND), 'second']);
-  }
-  const shown = parts.filter(([value], index) => index === 0 || value > 0);
-  const list = cached(`l|${locale}`, () => new Intl.ListFormat(locales(locale), { type: 'unit', style: 'long' }));
-  return list.format(shown.map(([value, unit]) => formatUnit(locale, value, unit)));
+  return formatDurationParts(locale, durationParts(ms));
 }

@@ -4,7 +4,7 @@
  * way of messages.ts's public `localeFormatters`, which gives en-GB its English words), so dates,
  * numbers and durations follow the language instead of staying en-GB.
  */
-import { formatDateTime, formatDuration, formatUnitRange } from './format';
+import { durationParts, formatDateTime, formatDuration, formatDurationParts, formatUnitRange } from './format';
 import type { CancelAppointmentMessages } from './messages';
 
 export type LocaleFormatters = Pick<
@@ -12,17 +12,15 @@ export type LocaleFormatters = Pick<
   'formatDateTime' | 'formatDuration' | 'formatDurationWithoutSeconds'
 >;
 
-const MINUTE_MS = 60_000;
-
 export function intlFormatters(locale: string): LocaleFormatters {
   return {
     formatDateTime: (epochMs, timeZone) => formatDateTime(locale, epochMs, timeZone),
     formatDuration: (ms) => formatDuration(locale, ms),
     // "Less than a minute" has no Intl form; a range ("0–1 minutes") says the same in every
     // language. A translation can give its own words by overriding this formatter.
-    formatDurationWithoutSeconds: (ms) =>
-      ms < MINUTE_MS
-        ? formatUnitRange(locale, 0, 1, 'minute')
-        : formatDuration(locale, Math.floor(ms / MINUTE_MS) * MINUTE_MS),
+    formatDurationWithoutSeconds: (ms) => {
+      const parts = durationParts(ms, { seconds: false });
+      return parts.length === 0 ? formatUnitRange(locale, 0, 1, 'minute') : formatDurationParts(locale, parts);
+    },
   };
 }

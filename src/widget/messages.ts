@@ -5,7 +5,7 @@
  */
 import { REASON_CODES, REASONS } from '../core/index';
 import type { ReasonCode } from '../core/index';
-import { formatNumber, formatUnit, pluralCategory } from './format';
+import { formatNumber, formatUnit, pluralCategory, type RemainingTime } from './format';
 import { TRIGGER_DEFAULTS } from './cancel-appointment-scope';
 import { intlFormatters, type LocaleFormatters } from './locale-formatters';
 
@@ -51,16 +51,16 @@ export interface CancelAppointmentMessages {
 
   readonly chargeNoEta: string;
   readonly chargeFree: (values: { until: string }) => string;
-  readonly chargeFreeCountdown: (values: { remaining: string }) => string;
+  readonly chargeFreeCountdown: (values: RemainingTime) => string;
   readonly chargeChargeableTitle: string;
-  readonly chargeChargeableCountdown: (values: { remaining: string }) => string;
+  readonly chargeChargeableCountdown: (values: RemainingTime) => string;
   readonly chargeChargeableBody: (values: { windowHours: number }) => string;
   readonly chargeDueTitle: string;
   readonly chargeDueBody: string;
   readonly announceChargesBegin: string;
   readonly announceDue: string;
-  readonly announceFreeRemaining: (values: { remaining: string }) => string;
-  readonly announceDueIn: (values: { remaining: string }) => string;
+  readonly announceFreeRemaining: (values: RemainingTime) => string;
+  readonly announceDueIn: (values: RemainingTime) => string;
   /** Said once when the appointment arrives after the dialog opened: `charge` is the charge status's fixed sentences. */
   readonly announceLoaded: (values: { charge: string }) => string;
   /** The control that stops the countdown changing every second (WCAG 2.2.2), while seconds show. */
