@@ -69,6 +69,19 @@ export function formatUnit(locale: string, value: number, unit: DurationUnit): s
   return unitFormatter(locale, unit).format(value);
 }
 
+/**
+ * A configured number of hours, "24 hours", "1.4 hours": a window need not be whole (the proxy's
+ * CHARGE_WINDOW_HOURS takes decimals), so one fraction digit shows, rounded up, which keeps "less
+ * than 1.5 hours away" true for a window of 1.45. Whole numbers are as formatUnit has them.
+ */
+export function formatHours(locale: string, hours: number): string {
+  return cached(
+    `h|${locale}`,
+    () =>
+      new Intl.NumberFormat(locales(locale), { style: 'unit', unit: 'hour', unitDisplay: 'long', maximumFractionDigits: 1, roundingMode: 'ceil' }),
+  ).format(hours);
+}
+
 /** "0–1 minutes": a range of one unit, worded and pluralised by CLDR. */
 export function formatUnitRange(locale: string, from: number, to: number, unit: DurationUnit): string {
   return unitFormatter(locale, unit).formatRange(from, to);

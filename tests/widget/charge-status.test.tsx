@@ -69,6 +69,24 @@ describe('charge status', () => {
     expect(harness.cancelRequests()).toHaveLength(0);
   });
 
+  it('chargeable under a fractional window: says "1.4 hours", never rounds it to a whole hour', async () => {
+    // The proxy's window is 1.4 h and the visit 1 h away: "less than 1 hour away" would be untrue.
+    const user = userEvent.setup();
+    const harness = await createWidgetHarness({ windowHours: 1.4 });
+    harness.backend.simulator.addAppointment(aliceAppointment('apt_window', TIME.HOUR + 5 * TIME.MINUTE));
+    harness.render(<CancelAppointmentButton appointmentId="apt_window" fetch={harness.fetch} />);
+    await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(await within(dialog).findByRole('heading', { name: 'Cancelling now may be charged' })).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('Your visit is less than 1.4 hours away, so you may be charged if you cancel now.'),
+    ).toBeInTheDocument();
+    // Whole windows read as before; a second decimal rounds up, so "less than" stays true.
+    expect(defaultMessages.chargeChargeableBody({ windowHours: 24 })).toMatch(/less than 24 hours away/);
+    expect(defaultMessages.chargeChargeableBody({ windowHours: 1 })).toMatch(/less than 1 hour away/);
+    expect(defaultMessages.chargeChargeableBody({ windowHours: 1.45 })).toMatch(/less than 1.5 hours away/);
+  });
+
   it('due: says the practitioner is due now, still "may", and offers "hasn\'t arrived" once 15 minutes late', async () => {
     const { dialog } = await openLoaded('apt_alice_30m_ago');
     expect(dialog).toHaveAttribute('data-charge', 'due');
