@@ -5,6 +5,7 @@ import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { CancelAppointmentProvider } from './cancel-appointment-provider';
 import { CancelDialogContent } from './cancel-dialog-content';
 import { chargeSentenceIds } from './charge-status';
+import { checkMessages } from './messages-check';
 import { useNativeDialog } from './use-native-dialog';
 import type { CancelAttempt } from './cancel-attempt';
 import { usePendingConfirmation } from './use-pending-confirmation';
@@ -67,6 +68,9 @@ interface NativeCancelDialogProps {
 
 function NativeCancelDialog({ appointmentId, open, defaultOpen, onOpenChange, className }: NativeCancelDialogProps) {
   const { messages, onCancelled } = useCancelAppointmentContext('CancelAppointmentDialog');
+  // What of the messages would reach a patient in English: said once in the console, in
+  // development only, like the provider's noteMaxLength check (production drops the module).
+  if (process.env.NODE_ENV !== 'production') checkMessages(messages);
   const [uncontrolledOpen, setUncontrolledOpen] = useState(defaultOpen);
   const isOpen = open ?? uncontrolledOpen;
   // Open or closed, an attempt waiting for Heim keeps being checked, and a confirmed one is
