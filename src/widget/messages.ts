@@ -12,11 +12,18 @@ import { intlFormatters, type LocaleFormatters } from './locale-formatters';
 /**
  * Every user-facing string. Defaults: `defaultMessages` (en-GB). Functions receive already
  * formatted values (dates with their zone, durations), so a translation only rearranges words.
+ *
+ * Each key's JSDoc says where it appears, what it is (heading, button, label, alert, polite live
+ * region, visible text only), whether a screen reader says it, and what its values look like.
+ * "Spoken when it appears" means an alert or a polite live region; "the dialog's description"
+ * means it is read with the dialog's name as it opens. Lengths: the dialog is 320 px wide on a
+ * small phone; buttons then take the full width and wrap, so keep button labels to a few words.
  */
 export interface CancelAppointmentMessages {
   /**
-   * BCP 47 locale used by the default formatters. An override that changes it without giving its
-   * own formatters gets the default ones in the new locale (docs/languages.md). Default `'en-GB'`.
+   * BCP 47 locale used by the default formatters, and the `lang` of the dialog and of the news
+   * beside the button. An override that changes it without giving its own formatters gets the
+   * default ones in the new locale (docs/languages.md). Default `'en-GB'`.
    */
   readonly locale: string;
   /**
@@ -25,120 +32,258 @@ export interface CancelAppointmentMessages {
    * Hebrew on a page that is not right-to-left itself. Default: none (the page's direction).
    */
   readonly dir?: 'ltr' | 'rtl';
-  /** Formats an instant in the appointment's zone, with the zone's name. */
+  /**
+   * Formats an instant in the appointment's zone, with the zone's name: "Tuesday 24 November at
+   * 10:30 GMT". Fills `until`, `when` and `date`, and the summary's "When".
+   */
   readonly formatDateTime: (epochMs: number, timeZone: string) => string;
-  /** Formats a remaining duration ("5 hours, 12 minutes"). */
+  /**
+   * Formats a remaining duration, at most two units, seconds only in the last hour, rounded down:
+   * "5 hours, 12 minutes", "12 minutes, 5 seconds". `durationParts(ms)` gives the same split.
+   */
   readonly formatDuration: (ms: number) => string;
   /**
    * Formats a remaining duration to the whole minute, for a patient who has hidden the seconds
-   * ("12 minutes", "less than a minute"). Rounded down, like `formatDuration`.
+   * ("12 minutes", "less than a minute"). Rounded down, like `formatDuration`;
+   * `durationParts(ms, { seconds: false })` gives the split (`[]` under a minute).
    */
   readonly formatDurationWithoutSeconds: (ms: number) => string;
 
+  /**
+   * The button on the portal's page that opens the dialog ("Cancel appointment"). Same English as
+   * `confirm`, a different control: this one only opens the dialog, nothing is sent. Read before
+   * the dialog's code loads, from the nearest provider's own `messages`.
+   */
   readonly trigger: string;
+  /**
+   * Replaces the button on the page once the cancellation is confirmed ("Appointment cancelled"):
+   * a polite status, spoken when it appears, and focused if the button had focus.
+   */
   readonly cancelledStatus: string;
-  /** Beside the button when a click waits more than a moment for the dialog's code (a slow network). */
+  /** Beside the button when a click waits more than a moment for the dialog's code (a slow network). A polite status: spoken. */
   readonly triggerOpening: string;
-  /** Beside the button, as an alert, when the dialog's code could not load; the next click tries again. */
+  /** Beside the button, as an alert (spoken at once), when the dialog's code could not load; the next click tries again. */
   readonly triggerLoadError: string;
+  /**
+   * The dialog's heading (h2) and accessible name while the patient decides: spoken as it opens.
+   * A question ("Cancel your appointment?"); after the outcome the outcome's heading replaces it.
+   */
   readonly dialogTitle: string;
+  /** While the appointment loads: a polite status in the dialog, spoken, and its description meanwhile ("Loading appointment…"). */
   readonly loading: string;
 
+  /** Term (`<dt>`) in the appointment summary, before the visit's name from Heim (in Heim's words, often English). Part of the dialog's description. */
   readonly summaryWhat: string;
+  /** Term (`<dt>`) in the summary, before the visit's date and time (`formatDateTime`). Part of the dialog's description. */
   readonly summaryWhen: string;
+  /** Term (`<dt>`) in the summary, before the visit's address (from Heim, as it is). Part of the dialog's description. */
   readonly summaryWhere: string;
+  /** The summary's "When" while Heim has no arrival time for the visit. Part of the dialog's description. */
   readonly etaNotSet: string;
 
+  /** The charge box while there is no arrival time (no charge can apply yet). Visible, and part of the dialog's description. */
   readonly chargeNoEta: string;
+  /**
+   * The charge box while cancelling is free. Visible, and part of the dialog's description.
+   * `until`: when charges may begin, with its zone ("Tuesday 24 November at 10:30 GMT").
+   */
   readonly chargeFree: (values: { until: string }) => string;
+  /**
+   * The free countdown under `chargeFree`: visible only (never spoken: it changes every second in
+   * the last hour). Values: RemainingTime, `remaining` "5 hours, 12 minutes", `remainingMs`, `parts`.
+   */
   readonly chargeFreeCountdown: (values: RemainingTime) => string;
+  /** The charge box's heading (h3) once a charge may apply. Visible, and part of the dialog's description. */
   readonly chargeChargeableTitle: string;
+  /**
+   * The countdown to the practitioner's arrival under `chargeChargeableTitle`: visible only, never
+   * spoken. Values: RemainingTime, `remaining` "4 hours, 59 minutes", `remainingMs`, `parts`.
+   */
   readonly chargeChargeableCountdown: (values: RemainingTime) => string;
+  /**
+   * The charge box's sentence once a charge may apply. Visible, part of the dialog's description.
+   * `windowHours`: the organisation's window as a number, 24, possibly fractional (1.5).
+   */
   readonly chargeChargeableBody: (values: { windowHours: number }) => string;
+  /** The charge box's heading (h3) once the practitioner is due. Visible, and part of the dialog's description. */
   readonly chargeDueTitle: string;
+  /** The charge box's sentence once the practitioner is due. Visible, and part of the dialog's description. */
   readonly chargeDueBody: string;
+  /** Spoken only (hidden polite live region), once, when charges begin while the dialog is open. */
   readonly announceChargesBegin: string;
+  /** Spoken only (hidden polite live region), once, when the practitioner becomes due while the dialog is open. */
   readonly announceDue: string;
+  /**
+   * Spoken only (hidden polite live region) 60, 30, 15, 10, 5 and 1 minutes before charges begin.
+   * Values: RemainingTime, `remaining` "5 minutes", `remainingMs` 300000, `parts` [{ unit: 'minute', value: 5 }].
+   */
   readonly announceFreeRemaining: (values: RemainingTime) => string;
+  /**
+   * Spoken only (hidden polite live region) 60, 30, 15, 10, 5 and 1 minutes before the
+   * practitioner is due. Values: RemainingTime, as `announceFreeRemaining`.
+   */
   readonly announceDueIn: (values: RemainingTime) => string;
-  /** Said once when the appointment arrives after the dialog opened: `charge` is the charge status's fixed sentences. */
+  /**
+   * Spoken only, once, when the appointment arrives after the dialog opened (its description then
+   * said only "Loading…"). `charge`: the charge box's fixed sentences, "Free to cancel until …".
+   */
   readonly announceLoaded: (values: { charge: string }) => string;
-  /** The control that stops the countdown changing every second (WCAG 2.2.2), while seconds show. */
+  /** A button under the countdown, in its last hour, that stops it changing every second (WCAG 2.2.2). Names the action. */
   readonly hideSeconds: string;
-  /** The same control once seconds are hidden. */
+  /** The same button once the seconds are hidden ("Show seconds"). */
   readonly showSeconds: string;
 
+  /** The legend of the reason radio group: the group's accessible name, spoken on entering it. A question. */
   readonly reasonLegend: string;
+  /**
+   * One label per reason code, all fifteen. Six a patient may pick show as the radios' labels
+   * (`patient_unwell`, `patient_requested_reschedule`, `no_longer_required`, `practitioner_late`,
+   * `incorrect_patient_information`, `patient_cancelled`, as the proxy offers them); every one of
+   * the fifteen may show after "Reason:" in the already-cancelled panel (`alreadyCancelledBody`'s
+   * `reason`), since Heim Operations or the organisation may have cancelled with any code. Give
+   * all fifteen: a label left out stays English (docs/languages.md lists them).
+   */
   readonly reasonLabels: Readonly<Record<ReasonCode, string>>;
+  /** The note's label (a textarea) while the note is optional. Spoken as the field's name. */
   readonly noteLabel: string;
+  /**
+   * The note's label when the chosen reason needs one ("Another reason"): the field's name, shown
+   * before anything is wrong. Same English as `errorNoteRequired`, which is the error once the
+   * patient confirms with the note empty; in your language one may ask and the other tell.
+   */
   readonly noteLabelRequired: string;
+  /** Under the note's label: part of the textarea's description, spoken with it. */
   readonly noteHint: string;
+  /**
+   * Under the note: visible, part of its description, and also spoken politely once the note
+   * passes 90 % of the limit (as typing pauses). `count`: characters typed (Unicode code points:
+   * a letter is 1, some emoji 2 or more), 12; `max`: the limit, 500. Choose the plural form from `count`.
+   */
   readonly noteCount: (values: { count: number; max: number }) => string;
+  /** The checkbox's label when a charge may apply ("I understand I may be charged …"). Spoken as its name. */
   readonly acknowledgeCharge: string;
 
+  /**
+   * The dialog's secondary button while the patient decides: focused on opening, so spoken first
+   * after the dialog's name. Closes and cancels nothing ("Keep appointment"). After the outcome
+   * the same button says `close`.
+   */
   readonly keep: string;
+  /**
+   * The dialog's confirm button (destructive, red): sends the cancellation. Same English as
+   * `trigger`, a different control: that one opens the dialog, this one acts.
+   */
   readonly confirm: string;
+  /** The confirm button's text while the cancel is being sent: visible, not reliably spoken (see `cancellingStatus`). */
   readonly confirming: string;
-  /** Said by a polite status region while a cancel is being sent (the button's own "Cancelling…" is not spoken). */
+  /** Spoken only (hidden polite live region) while a cancel is being sent; the button's own `confirming` is not spoken. */
   readonly cancellingStatus: string;
+  /** A link-styled button beside the confirm, only when the portal passes `onReschedule`: closes and hands over to the portal. */
   readonly reschedule: string;
+  /** The dialog's secondary button once there is an outcome (success, pending, an error panel): only closes. See `keep`. */
   readonly close: string;
+  /** A button: in the alerts after a lost or failed request, on "We couldn't load your appointment", and on the unconfirmed panel. */
   readonly tryAgain: string;
 
+  /** The error summary's heading (h3): the summary is an alert, focused after a failed confirm, and named by this. */
   readonly errorSummaryTitle: string;
+  /** In the error summary (a link to the radios) and above the radios, after confirming with no reason chosen. */
   readonly errorReasonRequired: string;
+  /** In the error summary (a link) and above the note, after confirming a reason that needs a note with none. See `noteLabelRequired`. */
   readonly errorNoteRequired: string;
+  /**
+   * In the error summary and above the note when it is too long. `max`: the limit, 500; `over`:
+   * characters too many, 3. Choose the plural form from `over`.
+   */
   readonly errorNoteTooLong: (values: { max: number; over: number }) => string;
+  /** In the error summary and above the checkbox, after confirming unticked while a charge may apply. */
   readonly errorAcknowledgeRequired: string;
-  /** The proxy refused the note (its limit can be lower than the widget's). */
+  /** The proxy refused the note (its limit can be lower than the widget's): in the error summary and above the note. */
   readonly errorNoteRejected: string;
-  /** The proxy refused the reason (no longer offered for this appointment). */
+  /** The proxy refused the reason (no longer offered for this appointment): in the error summary and above the radios. */
   readonly errorReasonRejected: string;
 
+  /** The device is offline: under the form in a polite status (spoken), as the confirm button's description, and instead of `loading`. */
   readonly offline: string;
+  /** An alert under the form (spoken at once): a charge began while the patient was confirming, so the box must be ticked now. */
   readonly acknowledgementNowRequired: string;
+  /** An alert under the form (spoken at once), with `tryAgain`: no answer came, so whether it cancelled is unknown. Says retrying is safe. */
   readonly networkError: string;
+  /** An alert under the form (spoken at once), with `tryAgain`: the service failed, so whether it cancelled is unknown. Says retrying is safe. */
   readonly upstreamError: string;
+  /** An alert under the form (spoken at once): too many attempts in a short while. */
   readonly rateLimited: string;
+  /** An alert under the form (spoken at once): the proxy refused the answers without naming a field. */
   readonly invalidRequest: string;
-  /** On the form when an earlier request got no answer (for example after reopening the dialog). */
+  /** An alert under the form (spoken at once), with `tryAgain`, when an earlier request got no answer (for example after reopening the dialog). */
   readonly unconfirmedNotice: string;
+  /** An alert under the form (spoken at once) for any other failure: the appointment has not been cancelled. */
   readonly unexpectedError: string;
+  /** The heading (h2, focused, so spoken) when the appointment could not load; the dialog keeps `dialogTitle` as its name. */
   readonly loadErrorTitle: string;
+  /** Under `loadErrorTitle`, with `tryAgain`. */
   readonly loadErrorBody: string;
 
+  /** The heading (h2) once cancelled: focused, so spoken, and the dialog's name from then on. */
   readonly successTitle: string;
+  /**
+   * Under `successTitle`, the dialog's description. `title`: the visit's name from Heim, as Heim has
+   * it ("Wound dressing", usually English); `when`: its date and time with zone, or null (no ETA).
+   */
   readonly successBody: (values: { title: string; when: string | null }) => string;
+  /** Under `successBody`: what happens next. */
   readonly successNext: string;
+  /** Under `successNext` when the cancellation came inside the charge window ("may be", never "will be"). */
   readonly successMayBeCharged: string;
+  /** Under `successNext` when it came while free. */
   readonly successNoCharge: string;
 
+  /** The heading (h2, focused, so spoken; the dialog's name) when someone had already cancelled it. */
   readonly alreadyCancelledTitle: string;
+  /**
+   * Under `alreadyCancelledTitle`. `reason`: your `reasonLabels` entry for Heim's code, any of the
+   * fifteen ("Cancelled by the organisation"), or null; `date`: when it was cancelled, with zone,
+   * or null.
+   */
   readonly alreadyCancelledBody: (values: { reason: string | null; date: string | null }) => string;
+  /** The heading (h2, focused, so spoken; the dialog's name) when Heim no longer lets it be cancelled. */
   readonly notCancellableTitle: string;
+  /** Under `notCancellableTitle`. */
   readonly notCancellableBody: string;
+  /** The heading (h2, focused, so spoken; the dialog's name) when the appointment is not found or not the patient's. */
   readonly notFoundTitle: string;
+  /** Under `notFoundTitle`. */
   readonly notFoundBody: string;
+  /** The heading (h2, focused, so spoken; the dialog's name) when the portal's session has expired. */
   readonly sessionExpiredTitle: string;
+  /** Under `sessionExpiredTitle`: nothing was cancelled. */
   readonly sessionExpiredBody: string;
-  /** Session expired after a request that got no answer, which may have cancelled the appointment. */
+  /** Session expired after a request that got no answer, which may have cancelled the appointment. Under `sessionExpiredTitle`. */
   readonly sessionExpiredBodyUnconfirmed: string;
   /** The session-expired panel's button, shown when the portal passes `onSignIn`. */
   readonly signIn: string;
+  /** The heading (h2, focused, so spoken; the dialog's name) while the cancellation is being confirmed with Heim. */
   readonly pendingTitle: string;
+  /** Under `pendingTitle`: sent, not yet confirmed, do not cancel again. */
   readonly pendingBody: string;
-  /** That the patient may close the dialog and we keep checking. */
+  /** Under `pendingBody`: that the patient may close the dialog and we keep checking. */
   readonly pendingMayClose: string;
-  /** Added when confirmation has taken a long time (2 minutes). */
+  /** Added after 2 minutes of confirming, in a polite status (spoken when it appears). */
   readonly pendingLongWait: string;
+  /**
+   * It turned out nothing was cancelled: an alert under the form (spoken at once), and, if the dialog
+   * was closed meanwhile, a polite status beside the button on the page.
+   */
   readonly pendingNotCancelled: string;
-  /** Beside the button once the dialog is closed, while the attempt is still being confirmed. */
+  /** Beside the button on the page, in a polite status (spoken), once the dialog is closed while the attempt is still being confirmed. */
   readonly pendingClosedNote: string;
-  /** While asking the proxy whether a cancellation it now shows was our unanswered request. */
+  /** The heading (h2, focused, so spoken) while asking the proxy whether a cancellation it now shows was our unanswered request. */
   readonly checkingTitle: string;
+  /** Under `checkingTitle`. */
   readonly checkingBody: string;
-  /** Asking that failed too. */
+  /** The heading (h2, focused, so spoken) when that asking failed too; `tryAgain` follows. */
   readonly unconfirmedTitle: string;
+  /** Under `unconfirmedTitle`: retrying is safe. */
   readonly unconfirmedBody: string;
 }
 
