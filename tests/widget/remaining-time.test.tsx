@@ -6,14 +6,21 @@
  */
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages, durationParts } from '../../src/index';
 import type { CancelAppointmentMessagesOverride, DurationPart, DurationUnit } from '../../src/index';
 import { advance, advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
 import { aliceAppointment, closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
+// Partial translations on purpose: the development warning about keys left in English is
+// expected here (tests/widget/messages-warnings.test.tsx checks it).
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+
 afterEach(async () => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
   await closeWidgetHarnesses();
 });
 
