@@ -9,17 +9,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton } from '../../src/index';
 import { useFakeClock } from './support/fake-clock';
 import { confirmButton, openForm } from './support/flow-helpers';
+import { quietUntranslatedWarnings } from './support/quiet-warnings';
 import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
 
-// Partial translations on purpose: the development warning about keys left in English is
-// expected here (tests/widget/messages-warnings.test.tsx checks it).
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
+beforeEach(quietUntranslatedWarnings);
 
 afterEach(async () => {
   vi.useRealTimers();
-  vi.restoreAllMocks();
   await closeWidgetHarnesses();
 });
 

@@ -10,17 +10,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages, durationParts } from '../../src/index';
 import type { CancelAppointmentMessagesOverride, DurationPart, DurationUnit } from '../../src/index';
 import { advance, advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
+import { quietUntranslatedWarnings } from './support/quiet-warnings';
 import { aliceAppointment, closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
-// Partial translations on purpose: the development warning about keys left in English is
-// expected here (tests/widget/messages-warnings.test.tsx checks it).
-beforeEach(() => {
-  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-});
+beforeEach(quietUntranslatedWarnings);
 
 afterEach(async () => {
   vi.useRealTimers();
-  vi.restoreAllMocks();
   await closeWidgetHarnesses();
 });
 
