@@ -33,6 +33,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   const store = new IdempotencyStore({ now: options.now });
   const locks = new KeyedMutex();
   const reconciler = createReconciler({ heim, options, log, store, locks });
+  /** Appointments whose cancel is running under their lock (at most one each). */
+  const deciding = new Set<string>();
   const { cancelledAnswer, logReconciled, detailsWithheld, settlePending, sawCancellation, settleAsNotCancelled } = reconciler;
 
   async function getAppointment(patientId: string, appointmentId: string): Promise<AppointmentResponse> {
@@ -63,7 +65,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
 
   async function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
-    if (appointment.status !== CANCELLED_STATUS && !reconciler.pendingFor(appointmentId)) return { cancellation: null, status: 'not_cancelled' };
+    if (appointment.status !== CANCELLED_STATUS && !reconciler.pendingFor(appointmentId)) {
+      // A cancel for it being decided or sent right now has no outcome yet: "not cancelled", read
+      // before its POST lands, would be taken for its answer.
+      return { cancellation: null, status: deciding.has(appointmentId) ? 'pending_confirmation' : 'not_cancelled' };
+    }
     // Under the appointment's lock, like every other settling: reads begun before another request
     // replaced the pending attempt must not settle the new one (a stale "nothing was cancelled"
     // would let the patient post again while a lost POST may still land).
@@ -266,7 +272,14 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     if (!admit()) return 'not_admitted';
     const record = existing ?? store.create(scope, command.appointmentId, fingerprint);
 
-    const run = locks.runExclusive(command.appointmentId, () => execute(command, scope, record));
+    const run = locks.runExclusive(command.appointmentId, async () => {
+      deciding.add(command.appointmentId);
+      try {
+        return await execute(command, scope, record);
+      } finally {
+        deciding.delete(command.appointmentId);
+      }
+    });
     record.inFlight = run;
     try {
       const result = await run;

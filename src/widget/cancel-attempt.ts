@@ -24,7 +24,10 @@ export interface SentCancel {
 
 /** The send the proxy answered 202 for: Heim may still show it, so it is polled, never re-posted. */
 export interface PendingCancel extends SentCancel {
-  /** When it was sent (epoch ms): poll answers received before this belong to an earlier attempt. */
+  /**
+   * When the proxy answered 202 (epoch ms): poll answers received before it belong to an earlier
+   * attempt, or were read while this one was still out.
+   */
   readonly since: number;
 }
 
@@ -111,7 +114,7 @@ export function recordResponse(
   attempt: CancelAttempt,
   appointmentId: string,
   sent: SentCancel,
-  sentAt: number,
+  answeredAt: number,
   response: CancelResponse,
 ): CancelAttempt {
   if (response.status === 'cancelled') {
@@ -119,7 +122,7 @@ export function recordResponse(
     const result = { appointmentId, cancellation: response.cancellation, charge: response.charge };
     return { ...attempt, confirmed: result, pending: null, unresolved: [] };
   }
-  return { ...attempt, pending: { ...sent, since: sentAt }, unresolved: withoutKey(attempt.unresolved, sent.key) };
+  return { ...attempt, pending: { ...sent, since: answeredAt }, unresolved: withoutKey(attempt.unresolved, sent.key) };
 }
 
 /** Answers that say nothing about what this key did: no answer, or a server failure. */

@@ -39,10 +39,7 @@ export function useCancelAppointment(appointmentId: string) {
         const running = inFlight.current.get(key);
         if (running) return running;
         const sent = { key, body };
-        const sentAt = Date.now();
         updateAttempt(queryClient, appointmentId, (attempt) => recordSent(attempt, sent));
-        // A poll answer from an earlier attempt (say `not_cancelled`) must not settle this one.
-        void queryClient.resetQueries({ queryKey: cancelAppointmentKeys.cancellation(appointmentId), exact: true });
         const request = client
           .cancel(appointmentId, body, key)
           .catch((error: unknown) => {
@@ -52,8 +49,14 @@ export function useCancelAppointment(appointmentId: string) {
           })
           .then(
             (response) => {
+              if (response.status === 'pending_confirmation') {
+                // Only poll answers from now on can speak for this attempt: one from an earlier
+                // attempt, or one read while this cancel was still out (a portal's own
+                // useCancellationStatus re-reads whenever it likes), must not settle it.
+                void queryClient.resetQueries({ queryKey: cancelAppointmentKeys.cancellation(appointmentId), exact: true });
+              }
               updateAttempt(queryClient, appointmentId, (attempt) =>
-                recordResponse(attempt, appointmentId, sent, sentAt, response),
+                recordResponse(attempt, appointmentId, sent, Date.now(), response),
               );
               return response;
             },

@@ -59,22 +59,35 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   });
   // The proxy's word beats our clock: a state it reported (on the read or in a 409) only ever
   // moves forward in time, so the later of the two is the true one.
-  const [insistedOn, setInsisted] = useState<Charge | null>(null);
-  // ...for the ETA it was read for: once a read gives another (Heim moved the visit), the 409 is
-  // out of date and the read's own state stands, later or earlier.
-  const insisted = data === undefined || insistedOn?.chargeableFrom === data.charge.chargeableFrom ? insistedOn : null;
+  const [insistedOn, setInsisted] = useState<{ charge: Charge; readAt: number } | null>(null);
+  // ...until a read newer than it gives another ETA (Heim moved the visit again): then the 409 is
+  // out of date and the read's own state stands, later or earlier. Reads from before the 409 (the
+  // proxy often sees a moved ETA first) do not end it.
+  const insisted =
+    insistedOn !== null && (query.dataUpdatedAt === insistedOn.readAt || insistedOn.charge.chargeableFrom === data?.charge.chargeableFrom)
+      ? insistedOn.charge
+      : null;
   const state = laterChargeState(laterChargeState(countdown.state, data?.charge.state), insisted?.state);
   // Raised ahead of our clock, the countdown still counts to the next transition of the raised
-  // state: to the ETA once chargeable ("the practitioner is due in…").
-  const targetMs =
-    state === countdown.state ? countdown.targetMs : state === 'chargeable' && eta !== null ? Date.parse(eta) : null;
+  // state: to the ETA once chargeable ("the practitioner is due in…"), the 409's own while it is
+  // newer than the read's.
+  const raisedEtaMs =
+    insisted?.chargeableFrom != null
+      ? Date.parse(insisted.chargeableFrom) + insisted.windowHours * 3_600_000
+      : eta === null
+        ? null
+        : Date.parse(eta);
+  const targetMs = state === countdown.state ? countdown.targetMs : state === 'chargeable' ? raisedEtaMs : null;
   const charge: ChargeCountdown = { ...countdown, state, targetMs };
-  const chargeNow: Charge | null = data === undefined ? null : { ...data.charge, state };
+  const chargeNow: Charge | null = data === undefined ? null : { ...(insisted ?? data.charge), state };
   // Events carry the state the patient is looking at when they happen, read by callbacks that
   // outlive this render (a request's answer).
   const shownChargeState = useRef<ChargeState | null>(null);
   shownChargeState.current = data === undefined ? null : state;
 
+  // The read the 409 came after (its time identifies it), for the 409's handler, which outlives this render.
+  const lastReadAt = useRef(0);
+  lastReadAt.current = query.dataUpdatedAt;
   const inFlight = useRef(false);
   // A form that comes back (not cancelled, or reopened after a lost answer) is not blank.
   const [submittedBody, setSubmittedBody] = useState<CancelRequestBody | null>(() =>
@@ -90,7 +103,7 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
       mutate(body, {
         onError: (error) => {
           if (isCancelApiError(error) && error.code === 'charge_acknowledgement_required' && error.charge) {
-            setInsisted(error.charge);
+            setInsisted({ charge: error.charge, readAt: lastReadAt.current });
           }
           // The proxy's word on the charge is the newest there is.
           const chargeState = (isCancelApiError(error) ? error.charge?.state : undefined) ?? shownChargeState.current;

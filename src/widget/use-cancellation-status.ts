@@ -11,8 +11,9 @@ export interface UseCancellationStatusOptions {
   /** Longest wait between polls, in ms. Default `30_000`. */
   readonly maxPollIntervalMs?: number;
   /**
-   * Epoch ms of the cancel request being confirmed. An answer received before it belongs to an
-   * earlier attempt: it neither stops the polling nor should be trusted. Default `0`.
+   * Epoch ms at which the proxy answered the cancel being confirmed with 202. An answer received
+   * before it belongs to an earlier attempt, or was read while the cancel was out: it neither
+   * stops the polling nor should be trusted. Default `0`.
    */
   readonly since?: number;
 }
@@ -24,9 +25,9 @@ export function pollDelay(polls: number, firstMs: number, maxMs: number): number
 
 /**
  * The answer, if it was received at or after `since`; undefined while only older ones exist. When
- * the device clock is now before `since`, it was set back after the send, and the wall-clock times
- * cannot order the answers: an answer there is then taken as fresh, because the widget's send
- * resets this query (useCancelAppointment), so nothing from before it is left in the cache.
+ * the device clock is now before `since`, it was set back since, and the wall-clock times cannot
+ * order the answers: an answer there is then taken as fresh, because useCancelAppointment resets
+ * this query when the proxy answers 202 (and sets `since` then), so nothing from before is left.
  */
 export function freshStatus(
   data: CancellationStatusResponse | undefined,

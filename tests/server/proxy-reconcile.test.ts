@@ -260,3 +260,24 @@ describe('background reconciliation', () => {
     expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
   });
 });
+
+describe('while a cancel is being sent', () => {
+  it('the status read says pending_confirmation, not a "not cancelled" that the cancel\'s own answer would contradict', async () => {
+    await start();
+    // Heim carries the POST out only when its second is up (a latency-only fault), so a status read
+    // sent with the cancel is answered while the cancel is out, and Heim has not cancelled yet.
+    backend.simulator.setFault({ route: 'cancel', latencyMs: 1_000, times: 1 });
+    const cancelling = send(cancelRequest('apt_alice_3d'));
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
+    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
+    expect((await cancelling).status).toBe(200);
+    expect((await status('apt_alice_3d')).status).toBe('cancelled');
+  });
+
+  it('is not_cancelled again once a refused cancel is over', async () => {
+    await start();
+    const refused = await send(cancelRequest('apt_alice_3d', { body: { reasonCode: 'practitioner_late' } }));
+    expect(refused.status).toBe(400);
+    expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
+  });
+});

@@ -100,3 +100,23 @@ it('says the session expired, not "this message will update", when the patient i
   expect(dialog.textContent).toContain('check whether your appointment shows as cancelled');
   expect(within(dialog).queryByRole('heading', { name: PENDING })).toBeNull();
 });
+
+it('keeps a 409\'s "chargeable" for an ETA Heim moved earlier until the widget has read it too', async () => {
+  useFakeClock();
+  const { user, harness, dialog } = await openForm();
+  const sim = harness.backend.simulator;
+  const charge = () => dialog.querySelector('section.hc-charge');
+  expect(charge()?.getAttribute('data-charge')).toBe('free');
+  // Heim moves the visit to 2 h from now before the widget's 30 s re-read; the proxy's own read
+  // for the cancel is quick, the widget's re-read after the 409 takes 20 s.
+  sim.moveEta('apt_alice_3d', new Date(Date.now() + 2 * HOUR).toISOString());
+  sim.setFault({ route: 'appointment', latencyMs: 0, times: 1 });
+  sim.setFault({ route: 'appointment', latencyMs: 20_000, times: 1 });
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('alert');
+  await advanceInSteps(5_000, 500);
+  expect(charge()?.getAttribute('data-charge')).toBe('chargeable');
+  expect(charge()?.textContent).toMatch(/due in 1 hour, 59 minutes/);
+  expect(within(dialog).getByRole('checkbox')).toBeInTheDocument();
+});
