@@ -47,14 +47,15 @@ export function laterChargeState(computed: ChargeState, reported: ChargeState | 
 export const HEIM_CLOCK_SLACK_MS = 2_000;
 
 /**
- * A charge read earlier (the one the patient was shown), as it stands for a cancel Heim recorded
- * at `recordedAtMs`: the ETA is the one that charge was read for, and the state only moves forward
- * (a lost answer can land after the window opened). The proxy reads its 200's charge the same way.
+ * A charge read earlier (the one the patient was shown) as it stands for a cancel Heim recorded
+ * at `recordedAtMs`, for the ETA that charge was read for: what the proxy's 200 says, since it
+ * reads its charge at Heim's `createdAt` the same way (a lost answer can land after the window
+ * opened; one acknowledged just before it, and recorded before it, is free).
  */
 export function chargeAtRecording(charge: Charge, recordedAtMs: number): Charge {
   if (charge.chargeableFrom === null) return charge;
   const etaMs = Date.parse(charge.chargeableFrom) + charge.windowHours * 3_600_000;
-  return { ...charge, state: laterChargeState(chargeStateAt(etaMs, charge.windowHours, recordedAtMs), charge.state) };
+  return { ...charge, state: chargeStateAt(etaMs, charge.windowHours, recordedAtMs) };
 }
 
 export function computeCharge(etaMs: number | null, windowHours: number, nowMs: number): Charge {

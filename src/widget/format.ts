@@ -26,7 +26,15 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListFor
  */
 const FALLBACK_LOCALE = 'en-GB';
 function locales(locale: string): string[] {
-  return locale === FALLBACK_LOCALE ? [locale] : [locale, FALLBACK_LOCALE];
+  if (locale === FALLBACK_LOCALE) return [locale];
+  try {
+    Intl.getCanonicalLocales(locale);
+    return [locale, FALLBACK_LOCALE];
+  } catch {
+    // Not a BCP 47 tag (`cy_GB`): Intl would throw and take the dialog down. British English,
+    // as for a locale without data (development warns about it, messages-check.ts).
+    return [FALLBACK_LOCALE];
+  }
 }
 
 /**

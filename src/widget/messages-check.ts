@@ -58,12 +58,36 @@ export function formattersWithoutData(messages: CancelAppointmentMessages): stri
   return tried.filter(([, isDefault]) => isDefault).map(([key]) => key);
 }
 
-/** Warns, once per problem, about what of `messages` will reach a patient in English. */
+/**
+ * Warns, once per problem, about what of `messages` will reach a patient in English, or be read
+ * with the wrong voice. Never throws: it runs while the dialog renders, and a malformed tag
+ * (`cy_GB`) or a portal's formatter that throws on the sample must not break the page.
+ */
 export function checkMessages(messages: CancelAppointmentMessages): void {
   if (checked.has(messages)) return;
   checked.add(messages);
+  try {
+    check(messages);
+  } catch (error) {
+    tell(`heim-cancel: the messages for locale "${messages.locale}" could not be checked (${String(error)}). Is "${messages.locale}" a BCP 47 tag, such as "cy-GB"?`);
+  }
+}
+
+function check(messages: CancelAppointmentMessages): void {
   const { locale } = messages;
-  if (/^en(-|$)/i.test(locale)) return;
+  if (/^en(-|$)/i.test(locale)) {
+    // The dialog says `lang={locale}`: a translation that kept the default locale is read with an
+    // English voice. Most words changed is the sign of one.
+    const words = Object.keys(defaultMessages).filter((key) => !NOT_WORDS.has(key)).length;
+    const unchanged = untranslatedKeys(messages).filter((key) => !key.startsWith('reasonLabels.')).length;
+    if (words - unchanged > words / 2) {
+      tell(
+        `heim-cancel: most messages differ from the en-GB defaults but locale is "${locale}". The dialog declares lang="${locale}", ` +
+          'so a screen reader reads it with an English voice: set locale to the messages\' language (it also formats dates in it).',
+      );
+    }
+    return;
+  }
 
   const untranslated = untranslatedKeys(messages);
   if (untranslated.length > 0) {

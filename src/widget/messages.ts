@@ -29,7 +29,9 @@ export interface CancelAppointmentMessages {
   /**
    * The messages' direction, set with `locale` as the `dir` of the dialog and of the news beside
    * the button once it is closed (as `locale` is their `lang`). Give `'rtl'` for Urdu, Arabic or
-   * Hebrew on a page that is not right-to-left itself. Default: none (the page's direction).
+   * Hebrew on a page that is not right-to-left itself. Default: none (the page's direction). An
+   * inner provider inherits it like every key; give `'ltr'` there for left-to-right messages under
+   * a right-to-left provider (leaving it out does not reset it).
    */
   readonly dir?: 'ltr' | 'rtl';
   /**

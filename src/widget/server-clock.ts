@@ -32,6 +32,12 @@ export interface ServerClock {
   addSample(sample: ServerClockSample): void;
   /** Whether at least one sample has been taken. */
   isSynchronised(): boolean;
+  /**
+   * Whether the anchor is in doubt (the device's wall and monotonic clocks have drifted apart: a
+   * sleep, or the device clock changed) and a read should bring a new sample now. Subscribers are
+   * notified once when `now()` finds it so.
+   */
+  needsSample(): boolean;
   /** Notified whenever the anchor changes, so timers can be re-planned. */
   subscribe(listener: () => void): () => void;
   /** Increments on every anchor change (a snapshot for `useSyncExternalStore`). */
@@ -58,6 +64,13 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
   const listeners = new Set<() => void>();
   let anchor: Anchor | null = null;
   let version = 0;
+  /** Whether subscribers were told the current anchor is in doubt (once per anchor). */
+  let doubtTold = false;
+
+  function notify(): void {
+    version += 1;
+    for (const listener of listeners) listener();
+  }
 
   function anchorIsSuspect(current: Anchor): boolean {
     const monoElapsed = monotonicNow() - current.monoMs;
@@ -68,11 +81,17 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
   return {
     now() {
       if (anchor === null) return wallNow();
+      if (!doubtTold && anchorIsSuspect(anchor)) {
+        doubtTold = true;
+        // Not from inside now(), which renders call: subscribers ask for a read (use-cancel-flow).
+        queueMicrotask(notify);
+      }
       const monoElapsed = monotonicNow() - anchor.monoMs;
       // The wall clock ran on further than the monotonic one: most likely the machine slept with
-      // `performance.now()` paused (macOS, iOS). Until a new read re-anchors, the device clock
-      // with the last known offset is the better guess, and errs towards later (a charge sooner),
-      // never earlier. A wall clock set back is not followed: the monotonic time stands.
+      // `performance.now()` paused (macOS, iOS), and the device clock with the last known offset
+      // is the better guess until the read asked for above re-anchors (it may wait for Wi-Fi). A
+      // device clock stepped forward looks the same and is followed until that read, which then
+      // comes at once. A wall clock set back is not followed: the monotonic time stands.
       if (wallNow() - anchor.wallMs - monoElapsed > DISCONTINUITY_MS) return wallNow() + (anchor.serverMs - anchor.wallMs);
       return anchor.serverMs + monoElapsed;
     },
@@ -88,11 +107,14 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
         wallMs: wallNow() - (monotonicNow() - monoMs),
         roundTripMs,
       };
-      version += 1;
-      for (const listener of listeners) listener();
+      doubtTold = false;
+      notify();
     },
     isSynchronised() {
       return anchor !== null;
+    },
+    needsSample() {
+      return anchor !== null && anchorIsSuspect(anchor);
     },
     subscribe(listener) {
       listeners.add(listener);

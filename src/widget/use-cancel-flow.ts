@@ -43,7 +43,7 @@ export interface CancelFlow {
 }
 
 export function useCancelFlow(appointmentId: string): CancelFlow {
-  const { queryClient, onEvent } = useCancelAppointmentContext('CancelAppointmentDialog');
+  const { queryClient, onEvent, clock } = useCancelAppointmentContext('CancelAppointmentDialog');
   const query = useAppointment(appointmentId);
   const mutation = useCancelAppointment(appointmentId);
   const attempt = useCancelAttempt(appointmentId, queryClient);
@@ -187,6 +187,11 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   }
 
   const refetch = query.refetch;
+  // The device's clocks disagree (it slept, or its clock was changed): read the proxy's time now
+  // rather than at the next 30 s read. `serverNow` changes identity when the clock says so.
+  useEffect(() => {
+    if (clock.needsSample()) void refetch();
+  }, [serverNow, clock, refetch]);
   return {
     view,
     data,

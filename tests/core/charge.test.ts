@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chargeStateAt, computeCharge, laterChargeState, nextChargeTransitionMs, requiresChargeAcknowledgement } from '../../src/core/charge';
+import { chargeAtRecording, chargeStateAt, computeCharge, laterChargeState, nextChargeTransitionMs, requiresChargeAcknowledgement } from '../../src/core/charge';
 
 const H = 3_600_000;
 const eta = Date.parse('2026-11-25T10:30:00.000Z');
@@ -55,5 +55,31 @@ describe('laterChargeState', () => {
     expect(laterChargeState('due', 'free')).toBe('due');
     expect(laterChargeState('chargeable', undefined)).toBe('chargeable');
     expect(laterChargeState('no_eta', 'due')).toBe('no_eta');
+  });
+});
+
+describe('chargeAtRecording: the charge shown, as it stands when Heim recorded the cancel', () => {
+  const shownFree = computeCharge(eta, 24, eta - 25 * H);
+
+  it('is the state at the recording instant for the shown charge\'s ETA, as the proxy\'s 200 reads it', () => {
+    expect(chargeAtRecording(shownFree, eta - 24 * H - 1)).toEqual(shownFree);
+    expect(chargeAtRecording(shownFree, eta - 24 * H)).toEqual({ ...shownFree, state: 'chargeable' });
+    expect(chargeAtRecording(shownFree, eta)).toEqual({ ...shownFree, state: 'due' });
+    for (const at of [eta - 30 * H, eta - 24 * H - 1, eta - 24 * H, eta - H, eta + H]) {
+      expect(chargeAtRecording(shownFree, at)).toEqual(computeCharge(eta, 24, at));
+    }
+  });
+
+  it('is free for a cancel acknowledged in the margin but recorded before the window opened', () => {
+    const shownChargeable = { ...shownFree, state: 'chargeable' as const };
+    expect(chargeAtRecording(shownChargeable, eta - 24 * H - 5_000).state).toBe('free');
+  });
+
+  it('keeps a charge without an ETA as it is, and a fractional window exact', () => {
+    const noEta = computeCharge(null, 24, eta);
+    expect(chargeAtRecording(noEta, eta)).toBe(noEta);
+    const short = computeCharge(eta, 1.5, eta - 2 * H);
+    expect(chargeAtRecording(short, eta - 1.5 * H - 1).state).toBe('free');
+    expect(chargeAtRecording(short, eta - 1.5 * H).state).toBe('chargeable');
   });
 });

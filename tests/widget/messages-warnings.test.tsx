@@ -91,4 +91,17 @@ describe('development warnings about messages left in English', () => {
     const { said } = await openWith({ locale: 'cy', dialogTitle: 'Canslo eich apwyntiad?' });
     expect(said()).toEqual([]);
   });
+
+  it('tells a translation that kept the English locale that its dialog is read with an English voice', async () => {
+    const { said, dialog } = await openWith(everyKeyIn('en-GB', '[de]'));
+    expect(dialog.getAttribute('lang')).toBe('en-GB');
+    expect(said()).toHaveLength(1);
+    expect(said()[0]).toMatch(/^heim-cancel: most messages differ from the en-GB defaults but locale is "en-GB"\..*set locale/);
+  });
+
+  it('warns instead of throwing on a locale that is no BCP 47 tag, and the dialog works', async () => {
+    const { said, dialog } = await openWith({ ...everyKeyIn('cy', '[cy]'), locale: 'cy_GB', formatDateTime: () => 'Dydd Mawrth' });
+    expect(said()).toEqual([expect.stringMatching(/^heim-cancel: the messages for locale "cy_GB" could not be checked \(RangeError/)]);
+    expect(within(dialog).getByRole('group')).toBeInTheDocument();
+  });
 });

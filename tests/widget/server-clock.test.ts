@@ -72,4 +72,26 @@ describe('createServerClock', () => {
     clocks.wall -= 3_600_000;
     expect(clock.now()).toBe(5_010_000);
   });
+
+  it('asks once for a sample when its clocks disagree, and is sure again after the next one', async () => {
+    const { clocks, advance, options } = fakeClocks();
+    const clock = createServerClock(options);
+    let notified = 0;
+    clock.subscribe(() => (notified += 1));
+    clock.addSample({ serverNowMs: 5_000_000, startedAt: clocks.mono, endedAt: clocks.mono });
+    expect(notified).toBe(1);
+    advance(1_000);
+    clock.now();
+    await Promise.resolve();
+    expect([clock.needsSample(), notified]).toEqual([false, 1]);
+    // A slow device clock corrected forward by an hour (or a sleep with the monotonic clock paused).
+    clocks.wall += 3_600_000;
+    clock.now();
+    clock.now();
+    await Promise.resolve();
+    expect([clock.needsSample(), notified]).toEqual([true, 2]);
+    clock.addSample({ serverNowMs: 5_001_500, startedAt: clocks.mono, endedAt: clocks.mono + 40 });
+    expect([clock.needsSample(), notified]).toEqual([false, 3]);
+    expect(clock.now()).toBe(5_001_500 - 20);
+  });
 });

@@ -120,3 +120,23 @@ it('keeps a 409\'s "chargeable" for an ETA Heim moved earlier until the widget h
   expect(charge()?.textContent).toMatch(/due in 1 hour, 59 minutes/);
   expect(within(dialog).getByRole('checkbox')).toBeInTheDocument();
 });
+
+it('reads the proxy again at once when the device clock is stepped forward, instead of counting on it for up to 30 s', async () => {
+  useFakeClock();
+  // The proxy's clock runs on its own: the device's is the one that jumps.
+  const serverStart = Date.now();
+  const monoStart = performance.now();
+  const { harness, dialog } = await openForm({ now: () => serverStart + (performance.now() - monoStart) });
+  const reads = () => harness.requests.filter((request) => request.method === 'GET' && request.url.endsWith('/apt_alice_3d')).length;
+  await advanceInSteps(2_000, 500);
+  const before = reads();
+  const shown = () => dialog.querySelector('section.hc-charge')?.textContent;
+  const freeBefore = shown();
+  // The device clock jumps 20 minutes ahead (NTP correcting a slow device); the proxy's does not.
+  // (Not further: in this one realm the session's expiry is checked on the same Date.)
+  vi.setSystemTime(Date.now() + 20 * 60_000);
+  await advanceInSteps(2_000, 500);
+  expect(reads()).toBe(before + 1);
+  // Re-anchored on the proxy's time: the countdown is where it was, two seconds on.
+  expect(shown()).toBe(freeBefore);
+});
