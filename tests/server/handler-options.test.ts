@@ -2,12 +2,15 @@
  * Mistakes in the handler's options are refused when the handler is made, with one line naming
  * the option and the fix, never its value. Before, a typo (`allowedOrigin`) ran with the default
  * and every cross-origin POST failed with csrf_rejected; a string given as `authenticate` failed
- * only on the first patient's request.
+ * only on the first patient's request. The options that change what a patient is told
+ * (chargeWindowHours, practitionerLateAfterMinutes) are checked by what the handler answers and
+ * what reaches Heim.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { NOTE_MAX_LENGTH_LIMIT } from '../../src/core/note';
 import { createCancelHandler, type CancelHandlerOptions } from '../../src/server';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_SESSION_SECRET } from '../support/backend';
+import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_SESSION_SECRET, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, json, readAppointment, startAsAlice } from './helpers';
 
 const GOOD: CancelHandlerOptions = {
   heim: { baseUrl: TEST_HEIM_BASE_URL, apiKey: TEST_HEIM_KEY },
@@ -46,7 +49,8 @@ describe('unknown handler options', () => {
     expect(message).toBe('Invalid cancel handler option heim.baseURL: unknown option (did you mean heim.baseUrl?)');
   });
 
-  it('accepts every documented option together', () => {
+  it('accepts every documented option together, and serves with them', async () => {
+    const logged: string[] = [];
     const handler = createCancelHandler({
       heim: { baseUrl: TEST_HEIM_BASE_URL, apiKey: TEST_HEIM_KEY, timeoutMs: 3000, fetch: (input, init) => fetch(input, init) },
       sessionSecret: TEST_SESSION_SECRET,
@@ -62,10 +66,14 @@ describe('unknown handler options', () => {
       timeZone: 'Europe/Paris',
       basePath: '/heim',
       rateLimit: { max: 5, windowMs: 30_000 },
-      logger: () => undefined,
+      logger: (entry) => logged.push(entry.event),
       now: () => Date.now(),
     });
-    expect(typeof handler).toBe('function');
+    // Served under its basePath, by its own authenticate (which signs nobody in), told to its logger.
+    const response = await handler(new Request('https://portal.example.org/heim/appointments/apt_alice_3d'));
+    expect(response.status).toBe(401);
+    expect((await json(response)).error.code).toBe('unauthenticated');
+    expect(logged).toContain('proxy.refused');
   });
 });
 
@@ -120,5 +128,55 @@ describe('noteMaxLength', () => {
     expect(thrownBy(createWith({ ...GOOD, noteMaxLength }))).toBe(
       `Invalid cancel handler option noteMaxLength: must be at most ${NOTE_MAX_LENGTH_LIMIT}: the note sent to Heim holds the reason and the patient's words quoted (where " and emoji count twice) within Heim's 2000 characters`,
     );
+  });
+});
+
+describe('what the charge and reason options change', () => {
+  const HOUR = 3_600_000;
+  const MINUTE = 60_000;
+  let backend: TestBackend;
+  let send: (request: Request) => Promise<Response>;
+  let nowMs = FIXED_NOW;
+  afterEach(() => backend.close());
+
+  async function start(proxy: TestBackendOptions['proxy']): Promise<void> {
+    nowMs = FIXED_NOW;
+    ({ backend, send } = await startAsAlice({ now: () => nowMs, proxy }));
+  }
+  const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
+
+  it('chargeWindowHours 48: a visit 30 h away is chargeable, and its cancel needs the acknowledgement, with nothing sent without it', async () => {
+    await start({ chargeWindowHours: 48 });
+    const eta = FIXED_NOW + 30 * HOUR; // apt_alice_30h: free under the default 24 h window
+    const charge = { state: 'chargeable', windowHours: 48, chargeableFrom: new Date(eta - 48 * HOUR).toISOString() };
+    expect((await readAppointment(send, 'apt_alice_30h')).charge).toEqual(charge);
+
+    const refused = await send(cancelRequest('apt_alice_30h'));
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error).toMatchObject({ code: 'charge_acknowledgement_required', charge });
+    expect(posts()).toHaveLength(0);
+
+    const accepted = await send(cancelRequest('apt_alice_30h', { body: { reasonCode: 'patient_unwell', acknowledgeCharge: true } }));
+    expect(accepted.status).toBe(200);
+    expect((await json(accepted)).charge).toEqual(charge);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('practitionerLateAfterMinutes 5: practitioner_late is offered and taken from 5 minutes past the ETA, not before', async () => {
+    await start({ practitionerLateAfterMinutes: 5 });
+    const eta = FIXED_NOW + 20 * MINUTE; // apt_alice_20m
+    const late = { body: { reasonCode: 'practitioner_late', acknowledgeCharge: true } };
+
+    nowMs = eta + 5 * MINUTE - 1;
+    expect((await readAppointment(send, 'apt_alice_20m')).reasons).not.toContain('practitioner_late');
+    expect((await send(cancelRequest('apt_alice_20m', late))).status).toBe(400);
+    expect(posts()).toHaveLength(0);
+
+    nowMs = eta + 5 * MINUTE; // ten minutes before the default of 15 would offer it
+    expect((await readAppointment(send, 'apt_alice_20m')).reasons).toContain('practitioner_late');
+    const accepted = await send(cancelRequest('apt_alice_20m', late));
+    expect(accepted.status).toBe(200);
+    expect(JSON.parse(posts()[0]!.body)).toMatchObject({ reasonCode: 'practitioner_late', causingEntity: 'practitioner' });
+    expect(posts()).toHaveLength(1);
   });
 });
