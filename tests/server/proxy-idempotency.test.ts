@@ -3,7 +3,8 @@
  * Heim the cancel; a refusal decided before that changed nothing, so the same key may come back
  * with a corrected body. A retry that is answered from what its key already got is not a new
  * attempt (the rate limit does not count it), and what is kept for a key follows Heim's later
- * amendments, as the reads do.
+ * amendments, as the reads do. A key binds every field of its request, and only within its own
+ * patient: another patient's replay of it is their own request, never an answer of someone else's.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_PORTAL_ORIGIN, type TestBackend } from '../support/backend';
@@ -60,13 +61,60 @@ describe('a refusal before anything reached Heim leaves the key free', () => {
     expect(upstreamPosts()).toHaveLength(1);
   });
 
-  it('still binds a key once Heim was sent the cancel: another body is 422 and nothing more is sent', async () => {
+  // Every field of the request is part of what the key binds: a retry differing in any one of them
+  // is another request, and replaying the first answer to it would tell the patient something false.
+  it.each([
+    ['reasonCode', 'apt_alice_3d', { reasonCode: 'no_longer_required' }],
+    ['note', 'apt_alice_3d', { reasonCode: 'patient_unwell', note: 'Feeling better, thanks.' }],
+    ['acknowledgeCharge', 'apt_alice_3d', { reasonCode: 'patient_unwell', acknowledgeCharge: true }],
+    ['appointmentId', 'apt_alice_30h', { reasonCode: 'patient_unwell' }],
+  ])('still binds a key once Heim was sent the cancel: another %s is 422 and nothing more is sent', async (_field, appointmentId, body) => {
+    await start();
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key, body: { reasonCode: 'patient_unwell' } }))).status).toBe(200);
+    const reused = await send(cancelRequest(appointmentId, { key, body }));
+    expect(reused.status).toBe(422);
+    expect((await json(reused)).error.code).toBe('idempotency_key_reused');
+    expect(upstreamPosts()).toHaveLength(1);
+  });
+});
+
+describe('a key is bound within one patient', () => {
+  /** Sends as another signed-in patient (Alice's `send` stays hers). */
+  async function sendAs(patientId: string): Promise<(request: Request) => Promise<Response>> {
+    const token = await backend.tokenFor(patientId);
+    return (request) => {
+      const headers = new Headers(request.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      return backend.handler(new Request(request, { headers }));
+    };
+  }
+
+  it("answers another patient's replay of a used key as their own request: 404 for an appointment not theirs, nothing sent", async () => {
     await start();
     const key = freshKey();
     expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
-    const reused = await send(cancelRequest('apt_alice_3d', { key, body: { reasonCode: 'no_longer_required' } }));
-    expect(reused.status).toBe(422);
-    expect(upstreamPosts()).toHaveLength(1);
+    const postsBefore = upstreamPosts();
+
+    const bilal = await sendAs('p_demo_bilal');
+    const replayed = await bilal(cancelRequest('apt_alice_3d', { key }));
+    expect(replayed.status).toBe(404);
+    const text = await replayed.text();
+    expect(JSON.parse(text).error.code).toBe('not_found');
+    expect(text).not.toContain('can_sim_');
+    expect(upstreamPosts()).toEqual(postsBefore);
+  });
+
+  it("runs another patient's cancel of their own appointment under a key Alice used, not 422", async () => {
+    await start();
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
+
+    const bilal = await sendAs('p_demo_bilal');
+    const own = await bilal(cancelRequest('apt_bilal_3d', { key }));
+    expect(own.status).toBe(200);
+    expect((await json(own)).status).toBe('cancelled');
+    expect(upstreamPosts().map((entry) => entry.path)).toEqual(['/v1/appointments/apt_alice_3d/cancel', '/v1/appointments/apt_bilal_3d/cancel']);
   });
 });
 
