@@ -115,12 +115,19 @@ describe('no secret in any built browser file', () => {
     expectNoSecretIn(files);
   }, 120_000);
 
-  // Built by `npm start`, the e2e tests or CI (Storybook); scanned as they stand, when present.
-  it.each(['dist/demo', 'dist/storybook'])('finds none in %s, when it has been built', (dir) => {
-    const path = join(repoRoot, dir);
-    if (!existsSync(path)) return;
-    expectNoSecretIn(filesUnder(path));
-  });
+  // dist/demo is not scanned as it stands: the test above builds the same page (vite.config.ts,
+  // as buildDemoPage does) afresh, with the canaries in the environment. Storybook's build is made
+  // by `npm run build-storybook`, which CI (.ci/run) runs before the tests: there it must be
+  // present and is scanned; elsewhere it is scanned when built, and otherwise reported skipped.
+  const storybookDir = join(repoRoot, 'dist/storybook');
+  it.runIf(Boolean(process.env.CI) || existsSync(storybookDir))(
+    'finds none in dist/storybook (skipped outside CI until `npm run build-storybook` has built it)',
+    () => {
+      const files = filesUnder(storybookDir);
+      expect(files.some((file) => file.endsWith('.html')), 'dist/storybook holds a built Storybook').toBe(true);
+      expectNoSecretIn(files);
+    },
+  );
 });
 
 describe('no secret in any response or log line, through a full flow with every kind of failure', () => {
