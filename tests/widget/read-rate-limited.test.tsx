@@ -17,7 +17,9 @@ afterEach(async () => {
 describe('a read refused 429 rate_limited', () => {
   it('shows "couldn\'t load" with "Try again", sends no retries of its own, and loads once the window has passed', async () => {
     const user = userEvent.setup();
-    const harness = await createWidgetHarness({ proxy: { readRateLimit: { max: 1, windowMs: 1500 } } });
+    // The proxy's clock is the test's to move: the window passes without anyone waiting for it.
+    let laterMs = 0;
+    const harness = await createWidgetHarness({ now: () => Date.now() + laterMs, proxy: { readRateLimit: { max: 1, windowMs: 60_000 } } });
     // The patient's one read of the window is spent elsewhere (another tab, say).
     expect((await harness.backend.fetch('/api/appointments/apt_alice_3d')).status).toBe(200);
 
@@ -29,7 +31,7 @@ describe('a read refused 429 rate_limited', () => {
     const reads = harness.requests.filter((request) => request.method === 'GET' && request.url.endsWith('/apt_alice_3d'));
     expect(reads).toHaveLength(1);
 
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    laterMs = 60_000;
     await user.click(within(dialog).getByRole('button', { name: 'Try again' }));
     expect(await within(dialog).findByText('Wound dressing')).toBeInTheDocument();
   });
