@@ -2,7 +2,7 @@ import { act, fireEvent, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
-import { useFakeClock } from './support/fake-clock';
+import { advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
 import { advanceInSteps, cancellationPolls, confirmButton, idempotencyKeys, openForm } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness, TIME } from './support/widget-harness';
 
@@ -80,14 +80,20 @@ describe('failures', () => {
   });
 
   it('"Try again" after the appointment failed to load keeps focus in the dialog while it loads', async () => {
-    const user = userEvent.setup();
+    useFakeClock();
+    const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
     const harness = await createWidgetHarness();
     harness.backend.simulator.setFault({ route: 'appointment', status: 500 });
     harness.render(<CancelAppointmentButton appointmentId="apt_alice_3d" fetch={harness.fetch} />);
     await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
     const dialog = screen.getByRole('alertdialog');
-    // After the read's own two retries (1 s, then 2 s).
-    await within(dialog).findByRole('heading', { name: defaultMessages.loadErrorTitle }, { timeout: 6000 });
+    // After the read's own two retries (1 s, then 2 s), on the fake clock.
+    await advanceInSteps(3_000);
+    await within(dialog).findByRole('heading', { name: defaultMessages.loadErrorTitle });
+    const reads = harness.requests.filter((request) => request.url.endsWith('/apt_alice_3d')).map((request) => request.at);
+    expect(reads).toHaveLength(3);
+    expect(reads[1]! - reads[0]!).toBeGreaterThanOrEqual(1_000);
+    expect(reads[2]! - reads[1]!).toBeGreaterThanOrEqual(2_000);
 
     harness.backend.simulator.clearFaults();
     await user.click(within(dialog).getByRole('button', { name: 'Try again' }));
