@@ -4,12 +4,17 @@
  */
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChargeState } from '../../src/core/index';
 import { CancelAppointmentButton, defaultMessages } from '../../src/index';
+import { advanceTimersForUserEvent, useFakeClock } from './support/fake-clock';
+import { advanceInSteps } from './support/flow-helpers';
 import { closeWidgetHarnesses, createWidgetHarness } from './support/widget-harness';
 
-afterEach(closeWidgetHarnesses);
+afterEach(async () => {
+  vi.useRealTimers();
+  await closeWidgetHarnesses();
+});
 
 const FREE_UNTIL = /^Free to cancel until .+\.$/;
 
@@ -53,6 +58,7 @@ describe('what cancelling may cost, when the appointment arrives after the dialo
   const statusTexts = (dialog: HTMLElement) => within(dialog).queryAllByRole('status').map((status) => status.textContent ?? '');
 
   it('is said once by a polite status as the form appears, and not on a reopening that has the appointment already', async () => {
+    useFakeClock();
     const harness = await createWidgetHarness();
     // The first read of the appointment waits until the test lets it through.
     let letThrough!: () => void;
@@ -64,7 +70,7 @@ describe('what cancelling may cost, when the appointment arrives after the dialo
       return harness.fetch(input, init);
     };
     harness.render(<CancelAppointmentButton appointmentId="apt_alice_5h" fetch={held} />);
-    const user = userEvent.setup();
+    const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
     await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
     let dialog = await screen.findByRole('alertdialog');
     // Opened before the appointment arrived: the description is only "Loading…".
@@ -82,7 +88,11 @@ describe('what cancelling may cost, when the appointment arrives after the dialo
     // Reopened with the appointment in hand: the description says it, and no status repeats it.
     expect(dialog).toHaveAccessibleDescription(expect.stringContaining(defaultMessages.chargeChargeableTitle));
     await within(dialog).findByRole('group', { name: defaultMessages.reasonLegend });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing said once the reopening's own read of the appointment has landed, nor in the seconds
+    // after (fake time: whatever the announcer or the query had scheduled has run).
+    await vi.waitFor(() => expect(reads).toBe(2));
+    await vi.waitFor(() => expect(harness.queryClient.isFetching()).toBe(0));
+    await advanceInSteps(5_000);
     expect(statusTexts(dialog).filter((text) => text.includes(defaultMessages.chargeChargeableTitle))).toEqual([]);
   });
 });
