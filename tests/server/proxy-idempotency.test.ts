@@ -6,7 +6,7 @@
  * amendments, as the reads do. A key binds every field of its request, and only within its own
  * patient: another patient's replay of it is their own request, never an answer of someone else's.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TEST_PORTAL_ORIGIN, type TestBackend } from '../support/backend';
 import { cancelRequest, FIXED_NOW, freshKey, json, readAppointment, startAsAlice } from './helpers';
 
@@ -176,8 +176,7 @@ describe('a lost answer settled by a retry whose key had been forgotten', () => 
     expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
     // A day and an hour on (the key's record has expired), and Heim has carried the cancel out.
     laterMs = 25 * 3_600_000;
-    await sleep(400);
-    expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2000 });
 
     expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(200);
     const again = await send(cancelRequest('apt_alice_3d', { key }));

@@ -14,6 +14,8 @@ afterEach(() => backend.close());
 const status = (id: string) => readAppointment(send, id, '/cancellation');
 const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits until Heim has answered the hung POST (the ledger lists a request once answered): 500, nothing cancelled. */
+const lostPostEnded = () => vi.waitFor(() => expect(posts().map((entry) => entry.status)).toEqual([500]), { timeout: 2000 });
 
 /**
  * After one POST on apt_alice_3d whose outcome is unknown: a minute before `graceMs` the attempt is
@@ -45,7 +47,7 @@ describe('a lost answer is never re-posted', () => {
     expect(first.status).toBe(202);
     expect(await json(first)).toEqual({ status: 'pending_confirmation' });
 
-    await sleep(500);
+    await lostPostEnded();
     offsetMs = 2 * 3_600_000; // hours later, Heim still shows nothing: still unknown, never re-posted
     expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
     expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
@@ -59,7 +61,7 @@ describe('a lost answer is never re-posted', () => {
     await start({ heim: { timeoutMs: 100 }, now: () => Date.now() + offsetMs });
     backend.simulator.setFault({ route: 'cancel', latencyMs: 400, status: 500, times: 1 });
     expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
-    await sleep(500);
+    await lostPostEnded();
 
     await expectPendingThroughGrace(LOST_ANSWER_GRACE_MS, (ms) => (offsetMs = ms), 60_000);
   });
@@ -125,7 +127,7 @@ describe('a pending attempt ends', () => {
     // Heim hangs past our timeout and fails without cancelling: the answer is lost for good.
     backend.simulator.setFault({ route: 'cancel', latencyMs: 400, status: 500, times: 1 });
     expect((await send(cancelRequest('apt_alice_3d'))).status).toBe(202);
-    await sleep(500);
+    await lostPostEnded();
     backend.simulator.completeAppointment('apt_alice_3d');
 
     expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'not_cancelled' });
