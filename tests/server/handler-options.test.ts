@@ -139,7 +139,7 @@ describe('what the charge and reason options change', () => {
   let nowMs = FIXED_NOW;
   afterEach(() => backend.close());
 
-  async function start(proxy: TestBackendOptions['proxy']): Promise<void> {
+  async function start(proxy: NonNullable<TestBackendOptions['proxy']>): Promise<void> {
     nowMs = FIXED_NOW;
     ({ backend, send } = await startAsAlice({ now: () => nowMs, proxy }));
   }
