@@ -1,6 +1,7 @@
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import react from '@vitejs/plugin-react';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error: a plain .mjs helper shared with scripts/test.mjs.
@@ -42,10 +43,11 @@ export default defineConfig({
   },
   test: {
     globals: true,
-    // Two workers on two cores: most files wait on loopback I/O, a browser or real time, so a second
-    // file in flight nearly halves the run (unit 37 → 22 s, e2e 108 → 62 s when measured). vitest's
-    // default here is one (cores − 1). The tests that race real time run after, alone (e2e-realtime).
-    maxWorkers: 2,
+    // At least two workers, even on two cores: most files wait on loopback I/O, a browser or real
+    // time, so a second file in flight nearly halves the run (unit 37 → 22 s, e2e 108 → 62 s when
+    // measured). vitest's default is cores − 1, one here. The tests that race real time run after,
+    // alone (e2e-realtime).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,

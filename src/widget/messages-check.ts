@@ -82,8 +82,8 @@ function check(messages: CancelAppointmentMessages): void {
     const unchanged = untranslatedKeys(messages).filter((key) => !key.startsWith('reasonLabels.')).length;
     if (words - unchanged > words / 2) {
       tell(
-        `heim-cancel: most messages differ from the en-GB defaults but locale is "${locale}". The dialog declares lang="${locale}", ` +
-          'so a screen reader reads it with an English voice: set locale to the messages\' language (it also formats dates in it).',
+        `heim-cancel: most messages differ from the en-GB defaults and locale is "${locale}". The dialog declares lang="${locale}": ` +
+          'if these messages are not in English, set locale to their language, or a screen reader reads them with an English voice (locale also formats dates).',
       );
     }
     return;

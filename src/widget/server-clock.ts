@@ -49,7 +49,24 @@ interface Anchor {
   readonly monoMs: number;
   readonly wallMs: number;
   readonly roundTripMs: number;
+  /** `hiddenCount` when it was taken: a sleep hides the page first. */
+  readonly hiddenCount: number;
 }
+
+/**
+ * How many times the page has been hidden (a locked phone, a closed lid, another tab), counted
+ * once for every clock by one listener. Without a document (SSR, Node) it stays 0.
+ */
+let hiddenCount = 0;
+let countingHidden = false;
+function countHidden(): void {
+  if (countingHidden || typeof document === 'undefined') return;
+  countingHidden = true;
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') hiddenCount += 1;
+  });
+}
+const hiddenSince = (count: number) => hiddenCount > count;
 
 /**
  * How far the monotonic and wall clocks may drift apart before the anchor is distrusted. Some
@@ -62,6 +79,7 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
   const wallNow = options.wallNow ?? (() => Date.now());
   const listeners = new Set<() => void>();
+  countHidden();
   let anchor: Anchor | null = null;
   let version = 0;
   /** Whether subscribers were told the current anchor is in doubt (once per anchor). */
@@ -87,12 +105,15 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
         queueMicrotask(notify);
       }
       const monoElapsed = monotonicNow() - anchor.monoMs;
-      // The wall clock ran on further than the monotonic one: most likely the machine slept with
-      // `performance.now()` paused (macOS, iOS), and the device clock with the last known offset
-      // is the better guess until the read asked for above re-anchors (it may wait for Wi-Fi). A
-      // device clock stepped forward looks the same and is followed until that read, which then
-      // comes at once. A wall clock set back is not followed: the monotonic time stands.
-      if (wallNow() - anchor.wallMs - monoElapsed > DISCONTINUITY_MS) return wallNow() + (anchor.serverMs - anchor.wallMs);
+      // The wall clock ran on further than the monotonic one, and the page was hidden meanwhile:
+      // the machine slept with `performance.now()` paused (macOS, iOS), and the device clock with
+      // the last known offset is the better guess until the read asked for above re-anchors (it
+      // may wait for Wi-Fi). Without a hidden page it is the device clock stepped forward (a slow
+      // one corrected), and the monotonic time stands until that read, as for a clock set back:
+      // following it would count the correction twice and could say "charges may now apply".
+      if (hiddenSince(anchor.hiddenCount) && wallNow() - anchor.wallMs - monoElapsed > DISCONTINUITY_MS) {
+        return wallNow() + (anchor.serverMs - anchor.wallMs);
+      }
       return anchor.serverMs + monoElapsed;
     },
     addSample(sample) {
@@ -106,6 +127,7 @@ export function createServerClock(options: ServerClockOptions = {}): ServerClock
         monoMs,
         wallMs: wallNow() - (monotonicNow() - monoMs),
         roundTripMs,
+        hiddenCount,
       };
       doubtTold = false;
       notify();

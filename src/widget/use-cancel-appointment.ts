@@ -49,7 +49,15 @@ export function useCancelAppointment(appointmentId: string) {
           })
           .then(
             (response) => {
-              if (response.status === 'pending_confirmation') {
+              if (response.status === 'cancelled') {
+                // What the proxy's status read now says, for any observer of it (a portal's badge),
+                // and no read begun while the cancel was out may land over it.
+                void queryClient.cancelQueries({ queryKey: cancelAppointmentKeys.cancellation(appointmentId), exact: true });
+                queryClient.setQueryData(cancelAppointmentKeys.cancellation(appointmentId), {
+                  cancellation: response.cancellation,
+                  status: 'cancelled',
+                });
+              } else {
                 // Only poll answers from now on can speak for this attempt: one from an earlier
                 // attempt, or one read while this cancel was still out (a portal's own
                 // useCancellationStatus re-reads whenever it likes), must not settle it.

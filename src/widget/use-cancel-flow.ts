@@ -11,6 +11,7 @@ import { cancelAppointmentEvent } from './cancel-appointment-events';
 import { updateAttempt, useCancelAttempt } from './cancel-attempt';
 import { useCancelAppointmentContext } from './cancel-appointment-context';
 import { decideView, fieldIssuesOf, readsCancelled, type CancelFlowView, type FormNotice } from './cancel-flow-view';
+import { cancelAppointmentKeys } from './query-options';
 import { useAppointment } from './use-appointment';
 import { useCancelAppointment } from './use-cancel-appointment';
 import { useChargeCountdown, type ChargeCountdown } from './use-charge-countdown';
@@ -85,9 +86,6 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
   const shownChargeState = useRef<ChargeState | null>(null);
   shownChargeState.current = data === undefined ? null : state;
 
-  // The read the 409 came after (its time identifies it), for the 409's handler, which outlives this render.
-  const lastReadAt = useRef(0);
-  lastReadAt.current = query.dataUpdatedAt;
   const inFlight = useRef(false);
   // A form that comes back (not cancelled, or reopened after a lost answer) is not blank.
   const [submittedBody, setSubmittedBody] = useState<CancelRequestBody | null>(() =>
@@ -103,7 +101,9 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
       mutate(body, {
         onError: (error) => {
           if (isCancelApiError(error) && error.code === 'charge_acknowledgement_required' && error.charge) {
-            setInsisted({ charge: error.charge, readAt: lastReadAt.current });
+            // The read the 409 came after, as the cache has it now (a render may not have seen it yet).
+            const readAt = queryClient.getQueryState(cancelAppointmentKeys.appointment(appointmentId))?.dataUpdatedAt ?? 0;
+            setInsisted({ charge: error.charge, readAt });
           }
           // The proxy's word on the charge is the newest there is.
           const chargeState = (isCancelApiError(error) ? error.charge?.state : undefined) ?? shownChargeState.current;
@@ -116,7 +116,7 @@ export function useCancelFlow(appointmentId: string): CancelFlow {
         },
       });
     },
-    [mutate, onEvent, appointmentId],
+    [mutate, onEvent, appointmentId, queryClient],
   );
 
   const chooseReason = useCallback(

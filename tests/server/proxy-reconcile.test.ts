@@ -267,9 +267,12 @@ describe('while a cancel is being sent', () => {
   it('the status read says pending_confirmation, not a "not cancelled" that the cancel\'s own answer would contradict', async () => {
     await start();
     // Heim carries the POST out only when its second is up (a latency-only fault), so a status read
-    // sent with the cancel is answered while the cancel is out, and Heim has not cancelled yet.
+    // made meanwhile is answered while the cancel is out, and Heim has not cancelled yet.
     backend.simulator.setFault({ route: 'cancel', latencyMs: 1_000, times: 1 });
     const cancelling = send(cancelRequest('apt_alice_3d'));
+    // The cancel's own read of the appointment is made under the appointment's lock: once Heim has
+    // answered it, the cancel is being decided (before then, the request is still at the door).
+    await vi.waitFor(() => expect(backend.simulator.ledger.some((entry) => entry.method === 'GET')).toBe(true));
     expect(await status('apt_alice_3d')).toEqual({ cancellation: null, status: 'pending_confirmation' });
     expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
     expect((await cancelling).status).toBe(200);

@@ -46,3 +46,27 @@ it('a cancel whose answer is lost is confirmed, not told "not cancelled" from a 
   expect(within(dialog).getByRole('heading', { name: 'Your appointment is cancelled' })).toBeInTheDocument();
   expect(screen.getByTestId('badge').textContent).toBe('cancelled');
 });
+
+it("a portal's status badge reads cancelled once the widget's cancel is answered 200, without waiting for its own next read", async () => {
+  useFakeClock();
+  const user = userEvent.setup({ advanceTimers: advanceTimersForUserEvent });
+  const harness = await createWidgetHarness();
+  harness.render(
+    <CancelAppointmentProvider apiBaseUrl="/api" fetch={harness.fetch}>
+      <PortalBadge />
+      <CancelAppointmentButton appointmentId="apt_alice_3d" />
+    </CancelAppointmentProvider>,
+  );
+  await advanceInSteps(2_000, 500);
+  expect(screen.getByTestId('badge').textContent).toBe('not_cancelled');
+  const statusReads = () => harness.requests.filter((request) => request.url.endsWith('/cancellation')).length;
+  const readsBefore = statusReads();
+  await user.click(screen.getByRole('button', { name: 'Cancel appointment' }));
+  const dialog = screen.getByRole('alertdialog');
+  await within(dialog).findByText(/Wound dressing/);
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('heading', { name: 'Your appointment is cancelled' });
+  expect(screen.getByTestId('badge').textContent).toBe('cancelled');
+  expect(statusReads()).toBe(readsBefore);
+});

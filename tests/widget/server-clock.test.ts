@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createServerClock } from '../../src/index';
 
+function setVisibility(state: 'hidden' | 'visible'): void {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
 function fakeClocks() {
   const clocks = { mono: 1_000, wall: Date.parse('2026-11-23T09:00:00.000Z') };
   const advance = (ms: number) => {
@@ -54,14 +59,30 @@ describe('createServerClock', () => {
     expect(clock.now()).toBe(4_600_000 - 250);
   });
 
-  it('reads the device clock plus the last offset while the monotonic clock looks paused, before any new sample', () => {
+  it('after a sleep (the page hidden, the monotonic clock paused), reads the device clock plus the last offset before any new sample', () => {
     const { clocks, options } = fakeClocks();
     const clock = createServerClock(options);
     // The proxy is 90 s ahead of the device.
     clock.addSample({ serverNowMs: clocks.wall + 90_000, startedAt: clocks.mono, endedAt: clocks.mono });
-    // Two hours asleep on a platform that pauses performance.now(): only the wall clock moved.
+    // The phone locks (the page is hidden), then two hours asleep on a platform that pauses
+    // performance.now(): only the wall clock moved.
+    setVisibility('hidden');
     clocks.wall += 2 * 3_600_000;
+    setVisibility('visible');
     expect(clock.now()).toBe(clocks.wall + 90_000);
+  });
+
+  it('does not follow a device clock stepped forward while the page stayed visible (a slow clock corrected)', () => {
+    const { clocks, advance, options } = fakeClocks();
+    const clock = createServerClock(options);
+    // The device is an hour slow: the proxy's time is an hour ahead of it.
+    const truth = clocks.wall + 3_600_000;
+    clock.addSample({ serverNowMs: truth, startedAt: clocks.mono, endedAt: clocks.mono });
+    advance(5_000);
+    // NTP corrects the device clock: following it with the old offset would be an hour ahead.
+    clocks.wall += 3_600_000;
+    expect(clock.now()).toBe(truth + 5_000);
+    expect(clock.needsSample()).toBe(true);
   });
 
   it('does not follow a device clock set back: the monotonic time stands', () => {

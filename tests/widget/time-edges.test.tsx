@@ -140,3 +140,26 @@ it('reads the proxy again at once when the device clock is stepped forward, inst
   // Re-anchored on the proxy's time: the countdown is where it was, two seconds on.
   expect(shown()).toBe(freeBefore);
 });
+
+it('neither shows nor says "Charges may now apply" when a slow device clock is corrected past the window\'s start', async () => {
+  useFakeClock();
+  const serverStart = Date.now();
+  const monoStart = performance.now();
+  const serverNow = () => serverStart + (performance.now() - monoStart);
+  const { harness, dialog } = await openForm({ now: serverNow });
+  // The window opens in 10 minutes; the 30 s re-read brings it.
+  harness.backend.simulator.moveEta('apt_alice_3d', new Date(serverNow() + 24 * HOUR + 10 * 60_000).toISOString());
+  await advanceInSteps(31_000, 1_000);
+  const charge = () => dialog.querySelector('section.hc-charge')?.getAttribute('data-charge');
+  expect(charge()).toBe('free');
+  const seen: string[] = [];
+  const observer = new MutationObserver(() => seen.push(String(charge())));
+  observer.observe(dialog, { subtree: true, attributes: true, attributeFilter: ['data-charge'] });
+  // The device clock jumps 20 minutes ahead while the page stays visible.
+  vi.setSystemTime(Date.now() + 20 * 60_000);
+  await advanceInSteps(5_000, 250);
+  observer.disconnect();
+  expect(seen).not.toContain('chargeable');
+  expect(charge()).toBe('free');
+  expect(within(dialog).queryAllByRole('status').map((region) => region.textContent).join(' ')).not.toMatch(/Charges may now apply/);
+});
