@@ -6,7 +6,7 @@
 import { within } from '@testing-library/react';
 import { afterEach, expect, it, vi } from 'vitest';
 import { useFakeClock } from './support/fake-clock';
-import { advanceInSteps, confirmButton, openForm } from './support/flow-helpers';
+import { advanceInSteps, confirmButton, openForm, sendLostCancel } from './support/flow-helpers';
 import { closeWidgetHarnesses } from './support/widget-harness';
 
 const HOUR = 3_600_000;
@@ -51,15 +51,11 @@ it('still settles a pending cancel after the device clock is set back an hour', 
   // The proxy's clock keeps running when the device's is corrected.
   const serverStart = Date.now();
   const monoStart = performance.now();
-  const { user, harness, dialog } = await openForm({ now: () => serverStart + (performance.now() - monoStart) });
-  const sim = harness.backend.simulator;
-  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-  sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
-  sim.setFault({ route: 'cancellation', status: 500 });
-  await user.click(confirmButton(dialog));
-  await within(dialog).findByRole('heading', { name: PENDING });
+  const form = await openForm({ now: () => serverStart + (performance.now() - monoStart) });
+  const { dialog } = form;
+  await sendLostCancel(form);
   vi.setSystemTime(Date.now() - HOUR);
-  sim.clearFaults();
+  form.harness.backend.simulator.clearFaults();
   await advanceInSteps(30_000, 1_000);
   expect(within(dialog).getByRole('heading', { name: CANCELLED })).toBeInTheDocument();
 });
@@ -86,15 +82,11 @@ it('drops a 409\'s "chargeable" once a read gives the ETA Heim moved days later'
 
 it('says the session expired, not "this message will update", when the patient is signed out while the proxy confirms', async () => {
   useFakeClock();
-  const { user, harness, dialog } = await openForm();
-  const sim = harness.backend.simulator;
-  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
-  sim.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
-  sim.setFault({ route: 'cancellation', status: 500 });
-  await user.click(confirmButton(dialog));
-  await within(dialog).findByRole('heading', { name: PENDING });
+  const form = await openForm();
+  const { harness, dialog } = form;
+  await sendLostCancel(form);
   harness.backend.signOut();
-  sim.clearFaults();
+  harness.backend.simulator.clearFaults();
   await advanceInSteps(40_000, 1_000);
   expect(within(dialog).getByRole('heading', { name: 'Your session has expired' })).toBeInTheDocument();
   expect(dialog.textContent).toContain('check whether your appointment shows as cancelled');

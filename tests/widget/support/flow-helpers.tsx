@@ -44,6 +44,20 @@ export async function openForm({
   return { user, harness, dialog, trigger };
 }
 
+/**
+ * Sends "I'm unwell" so that Heim cancels but its answer is lost (a gateway's 504) and its
+ * cancellation read keeps failing until `clearFaults()`: the dialog waits on the pending panel.
+ */
+export async function sendLostCancel(
+  { user, harness, dialog }: { user: ReturnType<typeof userEvent.setup>; harness: WidgetHarness; dialog: HTMLElement },
+): Promise<void> {
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  harness.backend.simulator.setFault({ route: 'cancel', status: 504, commit: true, times: 1 });
+  harness.backend.simulator.setFault({ route: 'cancellation', status: 500 });
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('heading', { name: "We're confirming your cancellation" });
+}
+
 export function confirmButton(dialog: HTMLElement) {
   return within(dialog).getByRole('button', { name: /^(Cancel appointment|Cancelling…)$/ });
 }
