@@ -64,30 +64,22 @@ export function formatNumber(locale: string, value: number): string {
 
 export type DurationUnit = 'day' | 'hour' | 'minute' | 'second';
 
-/** One unit's long form in `locale`, cached: shared by single values and ranges. */
+/**
+ * One unit's long form in `locale`, cached: shared by single values and ranges. Durations are whole
+ * units already; a configured charge window need not be (CHARGE_WINDOW_HOURS takes decimals), so
+ * one fraction digit shows, rounded up, which keeps "less than 1.5 hours away" true for 1.45.
+ */
 function unitFormatter(locale: string, unit: DurationUnit): Intl.NumberFormat {
   return cached(
     `u|${locale}|${unit}`,
-    () => new Intl.NumberFormat(locales(locale), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 0 }),
+    () =>
+      new Intl.NumberFormat(locales(locale), { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1, roundingMode: 'ceil' }),
   );
 }
 
-/** "3 hours", "1 minute": plural forms come from CLDR, not from appending an "s". */
+/** "3 hours", "1 minute", "1.4 hours": plural forms come from CLDR, not from appending an "s". */
 export function formatUnit(locale: string, value: number, unit: DurationUnit): string {
   return unitFormatter(locale, unit).format(value);
-}
-
-/**
- * A configured number of hours, "24 hours", "1.4 hours": a window need not be whole (the proxy's
- * CHARGE_WINDOW_HOURS takes decimals), so one fraction digit shows, rounded up, which keeps "less
- * than 1.5 hours away" true for a window of 1.45. Whole numbers are as formatUnit has them.
- */
-export function formatHours(locale: string, hours: number): string {
-  return cached(
-    `h|${locale}`,
-    () =>
-      new Intl.NumberFormat(locales(locale), { style: 'unit', unit: 'hour', unitDisplay: 'long', maximumFractionDigits: 1, roundingMode: 'ceil' }),
-  ).format(hours);
 }
 
 /** "0–1 minutes": a range of one unit, worded and pluralised by CLDR. */

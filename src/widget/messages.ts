@@ -5,7 +5,7 @@
  */
 import { REASON_CODES, REASONS } from '../core/index';
 import type { ReasonCode } from '../core/index';
-import { formatHours, formatNumber, pluralCategory, type RemainingTime } from './format';
+import { formatNumber, formatUnit, pluralCategory, type RemainingTime } from './format';
 import { TRIGGER_DEFAULTS } from './cancel-appointment-scope';
 import { intlFormatters, type LocaleFormatters } from './locale-formatters';
 
@@ -326,7 +326,7 @@ export const defaultMessages: CancelAppointmentMessages = {
   chargeChargeableTitle: 'Cancelling now may be charged',
   chargeChargeableCountdown: ({ remaining }) => `The practitioner is due in ${remaining}.`,
   chargeChargeableBody: ({ windowHours }) =>
-    `Your visit is less than ${formatHours(LOCALE, windowHours)} away, so you may be charged if you cancel now.`,
+    `Your visit is less than ${formatUnit(LOCALE, windowHours, 'hour')} away, so you may be charged if you cancel now.`,
   chargeDueTitle: 'The practitioner is due now',
   chargeDueBody: 'The practitioner is due now or may be on the way. You may be charged if you cancel now.',
   announceChargesBegin: 'Charges may now apply. If you cancel from now on, you may be charged.',
