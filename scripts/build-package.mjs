@@ -24,6 +24,12 @@ for (const folder of ['src/widget', 'src/core']) {
   }
 }
 
+// What we publish must not depend on the caller's NODE_ENV. Vite builds for production only when
+// NODE_ENV is unset or 'production'; under vitest (NODE_ENV=test, as tests/package's global setup
+// runs this) the widget came out calling react/jsx-dev-runtime's jsxDEV, with this machine's paths
+// in it, and a portal's production bundle, where jsxDEV is undefined, failed on first render.
+process.env.NODE_ENV = 'production';
+
 const started = Date.now();
 rmSync(outDir, { recursive: true, force: true });
 for (const mode of ['widget', 'node']) {
@@ -37,5 +43,8 @@ for (const bin of bins) chmodSync(bin, 0o755);
 // Cheap guards on what the bundler might silently drop; tests/package checks the packed result too.
 if (!/^["']use client["'];/.test(readFileSync(`${outDir}index.js`, 'utf8'))) fail("dist/lib/index.js lost its 'use client' directive");
 for (const bin of bins) if (!readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')) fail(`${bin} lost its shebang`);
+for (const file of readdirSync(outDir, { recursive: true })) {
+  if (/\.js$/.test(file) && readFileSync(join(outDir, file), 'utf8').includes('react/jsx-dev-runtime')) fail(`dist/lib/${file} uses React's development JSX runtime`);
+}
 
 console.log(`build-package: dist/lib in ${((Date.now() - started) / 1000).toFixed(1)} s`);
