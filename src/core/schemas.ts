@@ -74,7 +74,13 @@ export const cancelSuccessSchema = z.object({
   charge: chargeSchema,
 });
 export const cancelPendingSchema = z.object({ status: z.literal('pending_confirmation') });
-export const cancelResponseSchema = z.discriminatedUnion('status', [cancelSuccessSchema, cancelPendingSchema]);
+// Typed by hand: inferred, the published declarations say `ZodDiscriminatedUnion<[…], "status">`,
+// and that second type argument only exists from zod 4.0.16 on; against an older zod 4, within our
+// peer range, a portal's TypeScript refused the whole file. Left out it defaults to `string`.
+export const cancelResponseSchema: z.ZodDiscriminatedUnion<[typeof cancelSuccessSchema, typeof cancelPendingSchema]> = z.discriminatedUnion(
+  'status',
+  [cancelSuccessSchema, cancelPendingSchema],
+);
 export type CancelResponse = z.infer<typeof cancelResponseSchema>;
 
 export const CANCELLATION_STATUSES = ['cancelled', 'pending_confirmation', 'not_cancelled'] as const;
