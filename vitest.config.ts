@@ -117,7 +117,8 @@ export default defineConfig({
         extends: true,
         test: {
           // The published package: build + pack once (global setup), then the tarball's contents,
-          // SSR of the widget in Node, and throwaway consumer apps on React 19 and 18 in Chromium.
+          // SSR of the widget in Node, and throwaway consumer apps in Chromium: the newest peers on
+          // React 19, and the lowest versions package.json's peer ranges allow on React 18.
           name: 'package',
           environment: 'node',
           include: ['tests/package/**/*.test.{ts,tsx}'],

@@ -7,27 +7,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { ConsumerLine } from './peer-versions';
 import { run } from './support';
-
-/** The React line under test and the matching type packages. */
-export interface ReactLine {
-  react: string;
-  types: { react: string; reactDom: string };
-}
-
-export const REACT_19: ReactLine = { react: '19.3.1', types: { react: '19.3.0', reactDom: '19.3.0' } };
-export const REACT_18: ReactLine = { react: '18.3.1', types: { react: '18.3.31', reactDom: '18.3.7' } };
-
-/** Exactly the versions this repository develops against (package.json devDependencies). */
-export interface RepoVersions {
-  '@tanstack/react-query': string;
-  'react-hook-form': string;
-  zod: string;
-  vite: string;
-  '@vitejs/plugin-react': string;
-  typescript: string;
-  '@types/node': string;
-}
 
 export const APPOINTMENT_ID = 'apt_bilal_3d';
 export const PATIENT_ID = 'p_demo_bilal';
@@ -81,6 +62,20 @@ createRoot(document.getElementById('root')!).render(
     <CancelAppointmentButton appointmentId={appointmentId} onCancelled={onCancelled} />
   </main>,
 );
+`,
+  // Typechecked only: the exported query options used as a portal would, with its own useQuery
+  // and cache, on whichever react-query of our range it has. Our declarations name only types that
+  // react-query exports from the floor on; the key must keep its data tag on every version.
+  'src/appointment-elsewhere.ts': `import { useQuery, type QueryClient } from '@tanstack/react-query';
+import { appointmentQueryOptions, type AppointmentResponse, type CancelApiClient } from 'heim-cancel';
+
+export function useAppointmentElsewhere(queryClient: QueryClient, client: CancelApiClient, appointmentId: string) {
+  const options = appointmentQueryOptions({ client, appointmentId });
+  // Without the tag, getQueryData gives unknown and this does not compile.
+  const cached = queryClient.getQueryData(options.queryKey);
+  const data: AppointmentResponse | undefined = useQuery(options, queryClient).data ?? cached;
+  return data;
+}
 `,
   // A server-only portal's own TypeScript: Node's types and ES2022, no DOM library, skipLibCheck
   // off. The package's server declarations must compile there too (a global CryptoKey did not).
@@ -171,28 +166,14 @@ process.once('SIGTERM', () => {
 };
 
 /** Creates the app in a fresh temporary folder and installs it; returns the folder. */
-export async function createConsumerApp(tarball: string, line: ReactLine, versions: RepoVersions): Promise<string> {
-  const folder = mkdtempSync(join(tmpdir(), `heim-cancel-consumer-react${line.react.split('.')[0]}-`));
+export async function createConsumerApp(tarball: string, line: ConsumerLine): Promise<string> {
+  const folder = mkdtempSync(join(tmpdir(), `heim-cancel-consumer-react${line.peers.react.split('.')[0]}-`));
   const manifest = {
     name: 'heim-cancel-consumer',
     private: true,
     type: 'module',
-    dependencies: {
-      'heim-cancel': `file:${tarball}`,
-      react: line.react,
-      'react-dom': line.react,
-      '@tanstack/react-query': versions['@tanstack/react-query'],
-      'react-hook-form': versions['react-hook-form'],
-      zod: versions.zod,
-    },
-    devDependencies: {
-      vite: versions.vite,
-      '@vitejs/plugin-react': versions['@vitejs/plugin-react'],
-      typescript: versions.typescript,
-      '@types/node': versions['@types/node'],
-      '@types/react': line.types.react,
-      '@types/react-dom': line.types.reactDom,
-    },
+    dependencies: { 'heim-cancel': `file:${tarball}`, ...line.peers },
+    devDependencies: { ...line.tooling, '@types/react': line.types.react, '@types/react-dom': line.types.reactDom },
   };
   writeFileSync(join(folder, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const [path, content] of Object.entries(FILES)) {

@@ -1,10 +1,12 @@
 /**
  * The published package works, not only the source (issue 6): the packed tarball installed into a
- * throwaway Vite React app, once on React 19 and once on React 18. Each time the app typechecks
- * against the shipped declarations, builds, and renders the button in Chromium, where a patient
- * cancels through `heim-cancel/server` in front of `heim-cancel/simulator`; the widget renders
- * on the server in plain Node; `heim-cancel/server` imports from a plain Node script; and the bin
- * answers GET /api/healthz and reads Heim.
+ * throwaway Vite React app, once with the newest peers on React 19 (what this repository develops
+ * against) and once with the lowest versions our peer ranges allow on React 18 (peer-versions.ts
+ * reads both from package.json, so a range cannot promise what is not tested). Each time the app
+ * typechecks against the shipped declarations, builds, and renders the button in Chromium, where
+ * a patient cancels through `heim-cancel/server` in front of `heim-cancel/simulator`; the widget
+ * renders on the server in plain Node; `heim-cancel/server` imports from a plain Node script; and
+ * the bin answers GET /api/healthz and reads Heim.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
@@ -16,16 +18,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../scripts/pack-package.mjs';
 import { defaultMessages } from '../../src/index';
 import { launchChromium } from '../e2e/browser';
-import { APPOINTMENT_ID, createConsumerApp, PATIENT_ID, REACT_18, REACT_19, type ReactLine, type RepoVersions } from './consumer-app';
+import { APPOINTMENT_ID, createConsumerApp, PATIENT_ID } from './consumer-app';
+import { floorLine, newestLine, PEERS, satisfies, type ConsumerLine, type Manifest } from './peer-versions';
 import { run } from './support';
 
 const packed = inject('packed');
 const SESSION_SECRET = 'consumer-test-session-secret-0123456789abcdef';
 
-const repo = JSON.parse(readFileSync(join(PACKAGE_ROOT as string, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-const versions = Object.fromEntries(
-  (['@tanstack/react-query', 'react-hook-form', 'zod', 'vite', '@vitejs/plugin-react', 'typescript', '@types/node'] as const).map((name) => [name, repo.devDependencies[name]!]),
-) as unknown as RepoVersions;
+const repo = JSON.parse(readFileSync(join(PACKAGE_ROOT as string, 'package.json'), 'utf8')) as Manifest;
+// Two installs, not three: the newest peers on the newest React, every floor on the oldest React.
+const LINES: ConsumerLine[] = [newestLine(repo), floorLine(repo, 18)];
 
 /** Starts a Node process in `cwd` and resolves with the first stdout line matching `ready`. */
 function startProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
@@ -61,16 +63,19 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe.each([
-  ['React 19', REACT_19],
-  ['React 18', REACT_18],
-] as [string, ReactLine][])('a portal on %s installs the packed tarball', (_name, line) => {
+it('develops against peers inside the ranges it publishes', () => {
+  // The newest line installs the devDependencies: outside a peer range, it would test a version
+  // no portal is promised, and a bump past a range's major would go unnoticed.
+  expect(PEERS.filter((name) => !satisfies(repo.devDependencies[name]!, repo.peerDependencies[name]!))).toEqual([]);
+});
+
+describe.each(LINES.map((line) => [line.name, line] as const))('a portal on %s installs the packed tarball', (_name, line) => {
   let app: string;
   let server: ChildProcess | undefined;
   let portal: { origin: string; heimBaseUrl: string; heimApiKey: string; token: string };
 
   beforeAll(async () => {
-    app = await createConsumerApp(packed.tarball, line, versions);
+    app = await createConsumerApp(packed.tarball, line);
     const started = await startProcess(process.execPath, ['serve.mjs'], app, { PORTAL_SESSION_SECRET: SESSION_SECRET, PATIENT_ID }, /^\{.*"origin"/);
     server = started.child;
     portal = JSON.parse(started.match.input!) as typeof portal;
@@ -80,9 +85,10 @@ describe.each([
     if (app) rmSync(app, { recursive: true, force: true });
   });
 
-  it('gets the React it asked for and the package from the tarball', () => {
-    const installedReact = JSON.parse(readFileSync(join(app, 'node_modules/react/package.json'), 'utf8')) as { version: string };
-    expect(installedReact.version).toBe(line.react);
+  it('gets the peers it asked for and the package from the tarball', () => {
+    const installedVersion = (name: string) => (JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(Object.fromEntries(PEERS.map((name) => [name, installedVersion(name)]))).toEqual(line.peers);
+    expect([installedVersion('@types/react'), installedVersion('@types/react-dom')]).toEqual([line.types.react, line.types.reactDom]);
     const installed = JSON.parse(readFileSync(join(app, 'node_modules/heim-cancel/package.json'), 'utf8')) as { name: string; exports: object };
     expect(installed.name).toBe('heim-cancel');
     expect(Object.keys(installed.exports)).toContain('./server');
@@ -104,7 +110,7 @@ describe.each([
       window: string;
       document: string;
     };
-    expect(result.react).toBe(line.react);
+    expect(result.react).toBe(line.peers.react);
     expect(result.html).toMatch(new RegExp(`<button type="button" class="hc-trigger" aria-haspopup="dialog"[^>]*>${defaultMessages.trigger}</button>`));
     // Nothing in a portal's server log either: React 18 (not 19) warns for any useLayoutEffect
     // rendered on the server, and the server-rendered part (provider, button) has none.
@@ -158,6 +164,14 @@ describe.each([
       expect(response.status).toBe(200);
       const { data } = (await response.json()) as { data: { id: string }[] };
       expect(data.map((visit) => visit.id)).toContain(APPOINTMENT_ID);
+      // Before 4.0.7, zod ran a transform after its own check had failed: a malformed instant in
+      // a seed threw inside the simulator (500) instead of being refused. Hence zod's floor.
+      const seed = await fetch(new URL('/_sim/appointments', baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ estimatedTimeOfArrival: 'tomorrow' }),
+      });
+      expect([seed.status, await seed.text()]).toEqual([400, expect.stringContaining('estimatedTimeOfArrival')]);
     } finally {
       await stop(child);
     }
@@ -178,7 +192,7 @@ describe.each([
       await page.goto(`${portal.origin}/?appointment=${APPOINTMENT_ID}`);
       const trigger = page.getByRole('button', { name: defaultMessages.trigger });
       await trigger.waitFor();
-      expect(await page.getByTestId('react-version').textContent()).toBe(line.react);
+      expect(await page.getByTestId('react-version').textContent()).toBe(line.peers.react);
       // heim-cancel/styles.css reached the page through the app's bundler.
       const primary = /--hc-color-primary:\s*([^;]+);/.exec(readFileSync(join(PACKAGE_ROOT as string, 'src/widget/styles.css'), 'utf8'))![1]!.trim();
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--hc-color-primary').trim())).toBe(primary);
