@@ -27,7 +27,9 @@ const SESSION_SECRET = 'consumer-test-session-secret-0123456789abcdef';
 
 const repo = JSON.parse(readFileSync(join(PACKAGE_ROOT as string, 'package.json'), 'utf8')) as Manifest;
 // Two installs, not three: the newest peers on the newest React, every floor on the oldest React.
-const LINES: ConsumerLine[] = [newestLine(repo), floorLine(repo, 18)];
+// A peer's floor that cannot go with React's (react-query before 5.52.1 with React 19) fails to
+// install here, as it would for a portal.
+const LINES: ConsumerLine[] = [newestLine(repo), floorLine(repo)];
 
 /** Starts a Node process in `cwd` and resolves with the first stdout line matching `ready`. */
 function startProcess(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {

@@ -2,7 +2,7 @@
  * Which versions of the peers each throwaway portal installs, read from package.json so the
  * ranges we publish and the versions we test cannot drift apart: one portal on the newest peers
  * (the devDependencies this repository develops against, React 19), one on the lowest versions
- * `peerDependencies` allows (React 18). A portal pinned to a floor is inside our declared range,
+ * `peerDependencies` allows (React 18.3.0). A portal pinned to a floor is inside our declared range,
  * so it must typecheck, build, render and cancel as well as one on the newest.
  */
 
@@ -85,17 +85,15 @@ export function newestLine(manifest: Manifest): ConsumerLine {
 }
 
 /**
- * The lowest version of every peer that package.json's ranges allow, React and React DOM on the
- * given major. Type packages follow React's major.minor (DefinitelyTyped's versioning), so the
- * first release for the floor's minor, `x.y.0`, stands for the oldest types a portal on that React
- * has.
+ * The lowest version of every peer that package.json's ranges allow: each range's lowest major at
+ * its floor, React and React DOM included (18.3.0 while 18 is in the range). Type packages follow
+ * React's major.minor (DefinitelyTyped's versioning), so the first release for the floor's minor,
+ * `x.y.0`, stands for the oldest types a portal on that React has.
  */
-export function floorLine(manifest: Manifest, reactMajor: number): ConsumerLine {
+export function floorLine(manifest: Manifest): ConsumerLine {
   const lowest = (name: Peer): string => {
     const floors = floorsByMajor(required(manifest.peerDependencies, name, 'peerDependencies'));
-    const floor = name === 'react' || name === 'react-dom' ? floors.get(reactMajor) : floors.get(Math.min(...floors.keys()));
-    if (floor === undefined) throw new Error(`peerDependencies.${name} allows no ${name} ${reactMajor}`);
-    return floor;
+    return floors.get(Math.min(...floors.keys()))!;
   };
   const peers = Object.fromEntries(PEERS.map((name) => [name, lowest(name)])) as Record<Peer, string>;
   const [major, minor] = parseVersion(peers.react);
