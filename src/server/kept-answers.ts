@@ -2,6 +2,7 @@
  * The answers kept for Idempotency-Keys (idempotency-store.ts): how they are made, which of them
  * are final, and how a kept one follows what Heim now holds of its cancellation.
  */
+import { chargeAtRecording, type Charge } from '../core/charge';
 import type { CancellationView } from '../core/schemas';
 import { ERROR_CODES, type ErrorCode } from '../core/errors';
 import type { StoredAnswer } from './idempotency-store';
@@ -42,7 +43,11 @@ export function amendedFields(before: CancellationView, after: CancellationView)
 
 /**
  * A kept answer with the cancellation as Heim now holds it (amended by Heim Operations, say). What
- * Heim's newer answer leaves out keeps its earlier value (for our own cancel: what we sent).
+ * Heim's newer answer leaves out keeps its earlier value (for our own cancel: what we sent). A 200
+ * told without Heim's `createdAt` read its charge at the latest instant Heim could have recorded
+ * the cancel; once Heim gives the instant, the charge is read there (`chargeAtRecording`, as the
+ * 200 would have been and as the widget reads a poll's answer): else a retry with the key says
+ * "may be charged" beside a `createdAt` at which the visit was free.
  */
 export function withCancellation(stored: StoredAnswer, view: CancellationView): StoredAnswer {
   const before = keptCancellation(stored);
@@ -52,6 +57,10 @@ export function withCancellation(stored: StoredAnswer, view: CancellationView): 
     if (value !== null) merged[field] = value;
   }
   const body = stored.body as { cancellation?: unknown; error?: { cancellation?: unknown } };
-  if (body.cancellation !== undefined) return answer(stored.status, { ...body, cancellation: merged });
+  if (body.cancellation !== undefined) {
+    const charge = (body as { charge?: Charge }).charge;
+    const reread = charge && merged.createdAt ? { charge: chargeAtRecording(charge, Date.parse(merged.createdAt)) } : {};
+    return answer(stored.status, { ...body, cancellation: merged, ...reread });
+  }
   return answer(stored.status, { ...body, error: { ...body.error, cancellation: merged } });
 }

@@ -89,4 +89,31 @@ describe('the charge in the 200 is read at the instant Heim recorded the cancel'
     );
     expect(posts()).toHaveLength(1);
   });
+
+  it("is read again at Heim's createdAt once Heim shows it, for a 200 first told without it", async () => {
+    // Found by proxy-interleavings.test.ts: the kept answer took Heim's createdAt from a later read
+    // but kept the charge read at the moment the proxy learned of the cancel, so a retry with the
+    // key said "may be charged" beside a createdAt at which the visit was free.
+    let laterMs = 0;
+    await start({ now: () => FIXED_NOW + laterMs });
+    const eta = FIXED_NOW + 24 * HOUR + 60_000; // free for another minute, well outside the margin
+    addVisit('apt_late_news', eta);
+    // Heim cancels at once but its answer is unreadable, and reaches us only after the window opened.
+    backend.simulator.setFault({ route: 'cancel', commit: true, status: 200, body: '{"id": "can_', latencyMs: 200, times: 1 });
+
+    const key = freshKey();
+    const answered = send(cancelRequest('apt_late_news', { key }));
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_late_news')?.status).toBe('cancelled'), { timeout: 2000 });
+    laterMs = 2 * 60_000;
+    const first = await json(await answered);
+    // Without Heim's time, read at the latest instant Heim could have recorded it: "may be charged".
+    expect(first).toMatchObject({ status: 'cancelled', cancellation: { createdAt: null }, charge: { state: 'chargeable' } });
+
+    const createdAt = backend.simulator.getCancellation('apt_late_news')!.createdAt;
+    expect((await read('apt_late_news', '/cancellation')).cancellation.createdAt).toBe(createdAt);
+    const retry = await json(await send(cancelRequest('apt_late_news', { key })));
+    expect(retry.cancellation.createdAt).toBe(createdAt);
+    expect(retry.charge).toEqual({ state: 'free', windowHours: 24, chargeableFrom: new Date(eta - 24 * HOUR).toISOString() });
+    expect(posts()).toHaveLength(1);
+  });
 });
