@@ -273,6 +273,14 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     const record = existing ?? store.create(scope, command.appointmentId, fingerprint);
 
     const run = locks.runExclusive(command.appointmentId, async () => {
+      // Settled while this waited for the lock: another request, a status read or a webhook found
+      // this key's lost POST landed (settlePending keeps its 200). That is this request's answer;
+      // a new run would find no attempt pending and tell its own cancel "already_cancelled". The
+      // key stays bound to it, as execute's own settling binds it (even a record made anew).
+      if (record.final) {
+        record.sent = true;
+        return record.final;
+      }
       deciding.add(command.appointmentId);
       try {
         return await execute(command, scope, record);

@@ -186,6 +186,35 @@ describe('a lost answer settled by a retry whose key had been forgotten', () => 
   });
 });
 
+describe('a lost answer settled by another request while a retry with its key waits for the lock', () => {
+  it('answers the retry with the settled 200, and keeps it: never already_cancelled for its own cancel', async () => {
+    // Found by proxy-interleavings.test.ts: the retry ran anew after the settling, found the
+    // visit cancelled and no attempt pending, answered already_cancelled and overwrote the kept 200.
+    await start({ now: () => Date.now() });
+    // A gateway gives up on the POST and Heim carries it out a moment later: pending (202).
+    backend.simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 50, times: 1 });
+    const key = freshKey();
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2000 });
+
+    // Another tab's cancel takes the appointment's lock and settles the attempt, its cancellation
+    // read slowly, so the retry with the key arrives while it holds the lock.
+    backend.simulator.clearLedger();
+    backend.simulator.setFault({ route: 'cancellation', latencyMs: 300, times: 1 });
+    const otherTab = send(cancelRequest('apt_alice_3d'));
+    await vi.waitFor(() => expect(backend.simulator.ledger.some((entry) => entry.method === 'GET')).toBe(true), { timeout: 2000 });
+    const retry = send(cancelRequest('apt_alice_3d', { key }));
+
+    expect((await json(await otherTab)).error.code).toBe('already_cancelled');
+    const settled = await retry;
+    expect(settled.status).toBe(200);
+    expect((await json(settled)).status).toBe('cancelled');
+    const again = await send(cancelRequest('apt_alice_3d', { key }));
+    expect(again.status).toBe(200);
+    expect(upstreamPosts()).toHaveLength(0);
+  });
+});
+
 describe('an already_cancelled is kept only with the cancellation the contract gives it', () => {
   it('answers a retry with the existing cancellation when the first answer could not include it', async () => {
     await start();
