@@ -19,6 +19,7 @@ import { KeyedMutex } from './keyed-mutex';
 import type { Logger } from './logger';
 import type { ResolvedOptions } from './options';
 import { createReconciler } from './reconciler';
+import { ProxyError } from './responses';
 import { etaMs, toAppointmentView, toCancellationView } from './views';
 
 export interface CancelCommand {
@@ -35,6 +36,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   const reconciler = createReconciler({ heim, options, log, store, locks });
   /** Appointments whose cancel is running under their lock (at most one each). */
   const deciding = new Set<string>();
+  /**
+   * Status reads under way, by appointment. A cancel decided while one runs marks it raced: its
+   * Heim read may predate the cancel landing, so it may not say "not cancelled" on its own.
+   */
+  const statusReads = new Map<string, Set<{ raced: boolean }>>();
   const { cancelledAnswer, logReconciled, detailsWithheld, settlePending, sawCancellation, settleAsNotCancelled } = reconciler;
 
   async function getAppointment(patientId: string, appointmentId: string): Promise<AppointmentResponse> {
@@ -64,11 +70,26 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   }
 
   async function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
+    const read = { raced: deciding.has(appointmentId) };
+    const reads = statusReads.get(appointmentId) ?? new Set();
+    statusReads.set(appointmentId, reads.add(read));
+    try {
+      return await readCancellationStatus(patientId, appointmentId, read);
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0 && statusReads.get(appointmentId) === reads) statusReads.delete(appointmentId);
+    }
+  }
+
+  async function readCancellationStatus(patientId: string, appointmentId: string, read: { raced: boolean }): Promise<CancellationStatusResponse> {
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
     if (appointment.status !== CANCELLED_STATUS && !reconciler.pendingFor(appointmentId)) {
       // A cancel for it being decided or sent right now has no outcome yet: "not cancelled", read
       // before its POST lands, would be taken for its answer.
-      return { cancellation: null, status: deciding.has(appointmentId) ? 'pending_confirmation' : 'not_cancelled' };
+      if (deciding.has(appointmentId)) return { cancellation: null, status: 'pending_confirmation' };
+      // One decided while Heim was read (it may have landed after Heim answered us) is over now:
+      // Heim is read again under the lock below, after it, instead of answering from a stale read.
+      if (!read.raced) return { cancellation: null, status: 'not_cancelled' };
     }
     // Under the appointment's lock, like every other settling: reads begun before another request
     // replaced the pending attempt must not settle the new one (a stale "nothing was cancelled"
@@ -76,9 +97,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     return locks.runExclusive(appointmentId, async () => {
       const entry = reconciler.pendingFor(appointmentId);
       const outcome = await heim.getCancellation(appointmentId);
-      // The appointment read before the lock may be stale: for a pending attempt it is read afresh.
-      const reread = entry && outcome.kind !== 'ok' ? await heim.getAppointment(appointmentId) : null;
-      const fresh = reread?.kind === 'ok' ? reread.value : entry ? null : appointment;
+      // The appointment read before the lock may be stale: for a pending attempt, or after a cancel
+      // decided meanwhile, it is read afresh.
+      const stale = entry !== undefined || read.raced;
+      const reread = stale && outcome.kind !== 'ok' ? await heim.getAppointment(appointmentId) : null;
+      const fresh = reread?.kind === 'ok' ? reread.value : stale ? null : appointment;
       const witness = witnessOf(outcome, fresh);
       if (witness) {
         const view = sawCancellation(appointmentId, witness);
@@ -97,7 +120,8 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       // A lost answer stays unknown until Heim shows the cancellation, or for a day
       // (LOST_ANSWER_GRACE_MS): we never post again to find out.
       if (entry) return { cancellation: null, status: 'pending_confirmation' };
-      return { cancellation: null, status: appointment.status === CANCELLED_STATUS ? 'cancelled' : 'not_cancelled' };
+      if (!fresh) throw new ProxyError('upstream_error', { message: 'Heim could not be read for this appointment (the proxy log says why); nothing was changed.' });
+      return { cancellation: null, status: fresh.status === CANCELLED_STATUS ? 'cancelled' : 'not_cancelled' };
     });
   }
 
@@ -282,6 +306,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         return record.final;
       }
       deciding.add(command.appointmentId);
+      for (const read of statusReads.get(command.appointmentId) ?? []) read.raced = true;
       try {
         return await execute(command, scope, record);
       } finally {

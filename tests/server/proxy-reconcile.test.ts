@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCancelHandler } from '../../src/server/app';
 import { GATEWAY_GRACE_MS, LOST_ANSWER_GRACE_MS } from '../../src/server/heim-assumptions';
-import type { TestBackend, TestBackendOptions } from '../support/backend';
-import { cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
+import { createSimulator } from '../../src/simulator/simulator';
+import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
 
 let backend: TestBackend;
 let send: (request: Request) => Promise<Response>;
@@ -9,7 +11,7 @@ let send: (request: Request) => Promise<Response>;
 async function start(options: TestBackendOptions = {}): Promise<void> {
   ({ backend, send } = await startAsAlice(options));
 }
-afterEach(() => backend.close());
+afterEach(() => backend?.close());
 
 const status = (id: string) => readAppointment(send, id, '/cancellation');
 const posts = () => backend.simulator.ledger.filter((entry) => entry.method === 'POST');
@@ -277,6 +279,46 @@ describe('while a cancel is being sent', () => {
     expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('scheduled');
     expect((await cancelling).status).toBe(200);
     expect((await status('apt_alice_3d')).status).toBe('cancelled');
+  });
+
+  it('a status read begun while the cancel was decided is not answered not_cancelled from a Heim read made before it landed', async () => {
+    // Found by proxy-interleavings.test.ts. Heim answered the status read's appointment GET before
+    // the cancel landed; that answer reached the proxy after the cancel had been told 200, when no
+    // cancel was being decided any more, and the read said not_cancelled while Heim held it.
+    const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now: () => FIXED_NOW });
+    // The network holds Heim's answer to one read (the status read's) until released.
+    let holdNextRead = false;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const handler = createCancelHandler({
+      heim: {
+        baseUrl: TEST_HEIM_BASE_URL,
+        apiKey: TEST_HEIM_KEY,
+        fetch: async (input, init) => {
+          const { signal: _signal, ...rest } = init ?? {};
+          const held = holdNextRead;
+          holdNextRead = false;
+          const response = await simulator.fetch(new Request(input, rest));
+          if (held) await released;
+          return response;
+        },
+      },
+      authenticate: () => ({ patientId: 'p_demo_alice' }),
+      allowedOrigins: [TEST_PORTAL_ORIGIN],
+      now: () => FIXED_NOW,
+      logger: () => undefined,
+    });
+    const statusRead = () => handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`)).then(json);
+    simulator.setFault({ route: 'cancel', latencyMs: 200, times: 1 });
+
+    const cancelling = handler(cancelRequest('apt_alice_3d'));
+    await vi.waitFor(() => expect(simulator.ledger.some((entry) => entry.method === 'GET')).toBe(true));
+    holdNextRead = true;
+    const reading = statusRead();
+    expect((await cancelling).status).toBe(200);
+    release();
+    expect(await reading).toMatchObject({ status: 'cancelled' });
+    expect(simulator.ledger.filter((entry) => entry.method === 'POST')).toHaveLength(1);
   });
 
   it('is not_cancelled again once a refused cancel is over', async () => {
