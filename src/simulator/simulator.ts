@@ -106,7 +106,13 @@ export function createSimulator(options?: SimulatorOptions): Simulator {
       // "Committed but the answer was bad": the state changes now, whatever is answered later.
       const committed = answerAndNotify(ctx, match);
       await delay(fault.latencyMs);
-      return faultResponse(fault) ?? committed;
+      const faulted = faultResponse(fault);
+      // A 2xx fault stands for a success whose body went wrong. When Heim refused the cancel (the
+      // visit was already cancelled, or completed), nothing committed, and no gateway turns a
+      // refusal into a success: Heim's own answer goes out. 3xx-5xx and transport faults still
+      // hide it, as a broken gateway would.
+      if (faulted !== null && faulted.status >= 200 && faulted.status < 300 && !committed.ok) return committed;
+      return faulted ?? committed;
     }
     if (fault.commitAfterMs !== null && match.route === 'cancel') {
       // "A gateway gave up, Heim carried on": answered now, the state changes later.

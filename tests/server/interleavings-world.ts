@@ -255,9 +255,10 @@ export function createWorld(
         const held = simulator.getCancellation(call.appointmentId)!;
         cancellations[call.appointmentId] = { id: held.id, createdAt: Date.parse(held.createdAt), seq: ++seq, byOperations: false, call };
       }
-      // A fault's 2xx to a cancel Heim did not carry out (the visit was already completed or
-      // cancelled) is a Heim that says "done" to what it refused, which the proxy rightly believes.
-      if (call.route === 'cancel' && fault?.status != null && fault.status < 300 && !call.committed) world.heimLied = true;
+      // A 2xx to a cancel Heim did not carry out (a fault's 2xx without commit) is a Heim that says
+      // "done" to what it did not do, which the proxy rightly believes. (With commit, a refused
+      // cancel gets Heim's own refusal: the simulator never turns one into a success.)
+      if (call.route === 'cancel' && response.ok && !call.committed) world.heimLied = true;
       call.handled = true;
       observe();
       return response;

@@ -86,6 +86,16 @@ describe('status faults', () => {
     expect((await cancel(sim, 'apt_alice_3d')).status).toBe(409);
   });
 
+  it("with commit and a 2xx fault, a cancel Heim refuses gets Heim's refusal, not the fault's success", async () => {
+    const sim = simulatorAt(testClock());
+    expect((await cancel(sim, 'apt_alice_3d')).status).toBe(200);
+    sim.setFault({ route: 'cancel', status: 200, body: '{"unexpected":true}', commit: true, times: 1 });
+    const refused = await cancel(sim, 'apt_alice_3d');
+    expect(refused.status).toBe(409);
+    // The fault was used up on this request all the same: the next cancel meets Heim alone.
+    expect(sim.ledger.filter((entry) => entry.method === 'POST').map((entry) => entry.status)).toEqual([200, 409]);
+  });
+
   it('with commitAfterMs, answers the fault now and cancels later (a gateway gave up, Heim carried on)', async () => {
     vi.useFakeTimers();
     const sim = simulatorAt(testClock());
