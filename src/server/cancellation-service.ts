@@ -10,6 +10,7 @@ import { composePatientNote } from '../core/note';
 import { causingEntityFor, reasonsAvailableNow } from '../core/reasons';
 import type { AppointmentResponse, CancelRequestBody, CancellationStatusResponse, CancellationView } from '../core/schemas';
 import { assertOwnsAppointment } from './appointment-access';
+import { createCancelDecisions, type StatusRead } from './cancel-decisions';
 import { isOurCancellation, witnessOf } from './cancellation-witness';
 import { CANCELLABLE_STATUSES, CANCELLED_STATUS, GATEWAY_GRACE_MS, LOST_ANSWER_GRACE_MS, HEIM_CLOCK_SLACK_MS } from './heim-assumptions';
 import type { HeimClient, HeimCancelBody } from './heim-client';
@@ -34,13 +35,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   const store = new IdempotencyStore({ now: options.now });
   const locks = new KeyedMutex();
   const reconciler = createReconciler({ heim, options, log, store, locks });
-  /** Appointments whose cancel is running under their lock (at most one each). */
-  const deciding = new Set<string>();
-  /**
-   * Status reads under way, by appointment. A cancel decided while one runs marks it raced: its
-   * Heim read may predate the cancel landing, so it may not say "not cancelled" on its own.
-   */
-  const statusReads = new Map<string, Set<{ raced: boolean }>>();
+  const decisions = createCancelDecisions();
   const { cancelledAnswer, logReconciled, detailsWithheld, settlePending, sawCancellation, settleAsNotCancelled } = reconciler;
 
   async function getAppointment(patientId: string, appointmentId: string): Promise<AppointmentResponse> {
@@ -69,24 +64,16 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
     };
   }
 
-  async function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
-    const read = { raced: deciding.has(appointmentId) };
-    const reads = statusReads.get(appointmentId) ?? new Set();
-    statusReads.set(appointmentId, reads.add(read));
-    try {
-      return await readCancellationStatus(patientId, appointmentId, read);
-    } finally {
-      reads.delete(read);
-      if (reads.size === 0 && statusReads.get(appointmentId) === reads) statusReads.delete(appointmentId);
-    }
+  function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
+    return decisions.read(appointmentId, (read) => readCancellationStatus(patientId, appointmentId, read));
   }
 
-  async function readCancellationStatus(patientId: string, appointmentId: string, read: { raced: boolean }): Promise<CancellationStatusResponse> {
+  async function readCancellationStatus(patientId: string, appointmentId: string, read: StatusRead): Promise<CancellationStatusResponse> {
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
     if (appointment.status !== CANCELLED_STATUS && !reconciler.pendingFor(appointmentId)) {
       // A cancel for it being decided or sent right now has no outcome yet: "not cancelled", read
       // before its POST lands, would be taken for its answer.
-      if (deciding.has(appointmentId)) return { cancellation: null, status: 'pending_confirmation' };
+      if (decisions.deciding(appointmentId)) return { cancellation: null, status: 'pending_confirmation' };
       // One decided while Heim was read (it may have landed after Heim answered us) is over now:
       // Heim is read again under the lock below, after it, instead of answering from a stale read.
       if (!read.raced) return { cancellation: null, status: 'not_cancelled' };
@@ -305,13 +292,7 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
         record.sent = true;
         return record.final;
       }
-      deciding.add(command.appointmentId);
-      for (const read of statusReads.get(command.appointmentId) ?? []) read.raced = true;
-      try {
-        return await execute(command, scope, record);
-      } finally {
-        deciding.delete(command.appointmentId);
-      }
+      return decisions.decide(command.appointmentId, () => execute(command, scope, record));
     });
     record.inFlight = run;
     try {
