@@ -117,6 +117,22 @@ describe('failures', () => {
     expect(harness.upstreamCancels()).toBe(0);
   });
 
+  it('session expired while the dialog is open, then signed in again: the form comes back with focus on "Keep appointment", not on the page\'s body', async () => {
+    // Found by the model-based test (model.test.tsx): the panel's heading had focus, and the 30 s
+    // re-read after the patient signed in again (another tab) swapped the panel for the form.
+    useFakeClock();
+    const { harness, dialog } = await openForm();
+    harness.backend.signOut();
+    await advanceInSteps(31_000, 1_000);
+    expect(await within(dialog).findByRole('heading', { name: 'Your session has expired' })).toHaveFocus();
+
+    await harness.backend.signInAs('p_demo_alice');
+    await advanceInSteps(31_000, 1_000);
+    expect(within(dialog).getByRole('radio', { name: "I'm unwell" })).toBeInTheDocument();
+    expect(document.activeElement).not.toBe(document.body);
+    expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
+  });
+
   it('session expired with the portal\'s onSignIn: offers "Sign in again", which closes the dialog and calls it', async () => {
     const onSignIn = vi.fn();
     const { user, harness, dialog, trigger } = await openForm({ props: { onSignIn } });
