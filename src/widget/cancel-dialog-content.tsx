@@ -99,13 +99,14 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   }, [notice, flow.noticeKey]);
   // A status panel's heading holds focus; when a read swaps the panel for the form by itself (the
   // patient signed in again elsewhere, the connection came back), the heading goes and focus would
-  // fall to the page's body. It goes where it starts on opening instead. (A new panel then takes it
-  // for its own heading, in its effect.)
+  // fall to the page's body. So does a notice's "Try again" when the answer to it brings a notice
+  // without one (tick the box now). Focus goes where it starts on opening instead. (A new panel
+  // then takes it for its own heading, in its effect.)
   useIsomorphicLayoutEffect(() => {
     const dismiss = dismissRef.current;
     const active = dismiss?.ownerDocument.activeElement;
     if (dismiss?.closest('dialog')?.open && (active === null || active === dismiss.ownerDocument.body)) dismiss.focus();
-  }, [view.kind, dismissRef]);
+  }, [view.kind, notice, dismissRef]);
   // The form, once loaded, pushes "Keep appointment" (focused on opening) further down: keep it in view.
   const isForm = view.kind === 'form';
   useIsomorphicLayoutEffect(() => {

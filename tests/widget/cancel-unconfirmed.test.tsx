@@ -67,6 +67,25 @@ describe('unconfirmed requests', () => {
     expect(new Set(idempotencyKeys(harness)).size).toBe(1);
   });
 
+  it('"Try again" answered "charges may now apply": focus goes to "Keep appointment", not the page\'s body', async () => {
+    // Found by the model-based test (model.test.tsx): the focused "Try again" left with the notice
+    // it belongs to, since the new notice (tick the box) offers none.
+    const { user, harness, dialog } = await openForm();
+    harness.loseNetwork({ urlEndsWith: '/cancel', reachesProxy: false });
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    await user.click(confirmButton(dialog));
+    const alert = await within(dialog).findByRole('alert');
+    // Meanwhile Heim moved the visit to two hours from now: the same answers need the acknowledgement.
+    harness.backend.simulator.moveEta('apt_alice_3d', new Date(Date.now() + 2 * 3_600_000).toISOString());
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+
+    await vi.waitFor(() => expect(within(dialog).getByRole('alert')).toHaveTextContent(defaultMessages.acknowledgementNowRequired));
+    expect(within(dialog).queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(document.activeElement).not.toBe(document.body);
+    expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
+    expect(harness.upstreamCancels()).toBe(0);
+  });
+
   it('upstream failure: the copy says it could not confirm, never "not cancelled"', async () => {
     const { user, harness, dialog } = await openForm();
     harness.backend.simulator.setFault({ route: 'cancel', status: 500, times: 1 });
