@@ -97,16 +97,28 @@ export const CancelDialogContent = memo(function CancelDialogContent({
     const dialog = element.closest('dialog');
     if (dialog) scrollFocusIntoView(dialog);
   }, [notice, flow.noticeKey]);
-  // A status panel's heading holds focus; when a read swaps the panel for the form by itself (the
-  // patient signed in again elsewhere, the connection came back), the heading goes and focus would
-  // fall to the page's body. So does a notice's "Try again" when the answer to it brings a notice
-  // without one (tick the box now). Focus goes where it starts on opening instead. (A new panel
-  // then takes it for its own heading, in its effect.)
+  // What has focus can go away by itself: a status panel's heading when a read brings the form
+  // back (the patient signed in again elsewhere), a notice's "Try again" when the answer to it
+  // brings a notice without one (tick the box now), the acknowledgement when Heim moves the visit
+  // out of the window. Focus would fall to the page's body; it goes where it starts on opening
+  // instead. Only then: focus on the body after a click on plain text stays where the patient put
+  // it. (A new panel then takes it for its own heading, in its effect.)
+  const lastFocused = useRef<Element | null>(null);
+  useEffect(() => {
+    const dialog = dismissRef.current?.closest('dialog');
+    if (!dialog) return undefined;
+    const remember = (event: FocusEvent) => {
+      lastFocused.current = event.target as Element;
+    };
+    dialog.addEventListener('focusin', remember);
+    return () => dialog.removeEventListener('focusin', remember);
+  }, [dismissRef]);
   useIsomorphicLayoutEffect(() => {
     const dismiss = dismissRef.current;
     const active = dismiss?.ownerDocument.activeElement;
-    if (dismiss?.closest('dialog')?.open && (active === null || active === dismiss.ownerDocument.body)) dismiss.focus();
-  }, [view.kind, notice, dismissRef]);
+    const removed = lastFocused.current !== null && !lastFocused.current.isConnected;
+    if (removed && dismiss?.closest('dialog')?.open && (active === null || active === dismiss.ownerDocument.body)) dismiss.focus();
+  });
   // The form, once loaded, pushes "Keep appointment" (focused on opening) further down: keep it in view.
   const isForm = view.kind === 'form';
   useIsomorphicLayoutEffect(() => {

@@ -155,3 +155,19 @@ it('neither shows nor says "Charges may now apply" when a slow device clock is c
   expect(charge()).toBe('free');
   expect(within(dialog).queryAllByRole('status').map((region) => region.textContent).join(' ')).not.toMatch(/Charges may now apply/);
 });
+
+it('keeps focus in the dialog when Heim moves the visit out of the window while the acknowledgement has focus', async () => {
+  // Found by the model-based test (model.test.tsx): the ticked checkbox went with the charge
+  // warning when the re-read brought the new ETA, and focus fell to the page's body.
+  useFakeClock();
+  const { user, harness, dialog } = await openForm({ appointmentId: 'apt_alice_5h' });
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  await user.click(within(dialog).getByRole('checkbox'));
+  expect(within(dialog).getByRole('checkbox')).toHaveFocus();
+  harness.backend.simulator.moveEta('apt_alice_5h', new Date(Date.now() + 72 * HOUR).toISOString());
+  await advanceInSteps(31_000, 1_000);
+  expect(within(dialog).queryByRole('checkbox')).toBeNull();
+  expect(document.activeElement).not.toBe(document.body);
+  expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
+  expect(harness.cancelRequests()).toHaveLength(0);
+});
