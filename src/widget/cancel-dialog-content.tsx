@@ -104,7 +104,9 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   // instead. Only then: focus on the body after a click on plain text stays where the patient put
   // it. (A new panel then takes it for its own heading, in its effect.)
   const lastFocused = useRef<Element | null>(null);
-  useEffect(() => {
+  // Watching from a layout effect: a reopening on a status panel focuses its heading in a passive
+  // effect, which runs before this component's own; watched from there, that focus went unseen.
+  useIsomorphicLayoutEffect(() => {
     const dialog = dismissRef.current?.closest('dialog');
     if (!dialog) return undefined;
     const remember = (event: FocusEvent) => {

@@ -124,6 +124,27 @@ describe('pending confirmation', () => {
     expect(harness.upstreamCancels()).toBe(1);
   });
 
+  it('reopened on the pending panel, then "not cancelled": the form comes back with focus on "Keep appointment", not the page\'s body', async () => {
+    // Found by the model-based test (model.test.tsx): on a reopening the panel's heading took
+    // focus before the dialog watched where focus was, so its going unnoticed.
+    useFakeClock();
+    const { user, harness, dialog, trigger } = await openForm();
+    await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+    harness.backend.simulator.setFault({ route: 'cancel', status: 504, times: 1 });
+    await user.click(confirmButton(dialog));
+    await within(dialog).findByRole('heading', { name: PENDING });
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await user.click(trigger);
+    expect(within(dialog).getByRole('heading', { name: PENDING })).toHaveFocus();
+
+    // The proxy forgets the attempt: the poll says nothing was cancelled.
+    await harness.restartProxy();
+    await advanceInSteps(7_000);
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(defaultMessages.pendingNotCancelled);
+    expect(document.activeElement).not.toBe(document.body);
+    expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
+  });
+
   it('confirmed while the dialog is closed: reported once, and the trigger becomes "Appointment cancelled"', async () => {
     useFakeClock();
     const onCancelled = vi.fn();
