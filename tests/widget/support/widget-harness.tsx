@@ -43,6 +43,8 @@ export interface WidgetHarness {
   upstreamCancels(appointmentId?: string): number;
   /** Makes matching requests fail with a network error (`TypeError`, like a browser's fetch). */
   loseNetwork(fault: NetworkFault): void;
+  /** Forgets the network faults not yet used up (the connection is back). */
+  clearNetworkFaults(): void;
   /** Restarts the proxy: it forgets pending attempts and idempotency records; Heim stays as it is. */
   restartProxy(): Promise<void>;
   render(ui: ReactElement): RenderResult;
@@ -87,6 +89,9 @@ export async function createWidgetHarness(options: TestBackendOptions = {}): Pro
       ).length,
     loseNetwork: (fault) => {
       faults.push({ fault, remaining: fault.times ?? 1 });
+    },
+    clearNetworkFaults: () => {
+      faults.splice(0);
     },
     restartProxy: async () => {
       backend.restartProxy();
