@@ -142,9 +142,19 @@ export function CancelForm({
     // showSummary reads only values that are current when a refusal arrives.
   }, [serverIssues, setError, messages]);
 
+  // The acknowledgement goes with the charge warning when a read moves the visit out of the window:
+  // its problem goes too, or the summary would link to a box that is no longer there (and bring
+  // back a stale message if the window opened again).
+  const clearErrors = form.clearErrors;
+  useEffect(() => {
+    if (!acknowledgementRequired) clearErrors('acknowledgeCharge');
+  }, [acknowledgementRequired, clearErrors]);
+
   // A problem leaves the summary once its field is fixed. Read from react-hook-form's own state,
   // which is current as soon as a submit has validated (the rendered errors come a render later).
-  const items = summaryAtSubmit.items.filter((item) => form.getFieldState(item.field).invalid);
+  const items = summaryAtSubmit.items.filter(
+    (item) => form.getFieldState(item.field).invalid && (item.field !== 'acknowledgeCharge' || acknowledgementRequired),
+  );
   const summaryShown = submitCount > 0 && items.length > 0;
   useEffect(() => {
     if (summaryAtSubmit.request <= focusedRequest.current || !summaryShown || summaryRef.current === null) return;

@@ -171,3 +171,24 @@ it('keeps focus in the dialog when Heim moves the visit out of the window while 
   expect(within(dialog).getByRole('button', { name: 'Keep appointment' })).toHaveFocus();
   expect(harness.cancelRequests()).toHaveLength(0);
 });
+
+it('drops "Tick the box" from the error summary when Heim moves the visit out of the window (the box went with the warning)', async () => {
+  // Noticed by the model-based test's author: the summary kept linking to a checkbox that no
+  // longer existed, and the patient could not see what was still wrong.
+  useFakeClock();
+  const { user, harness, dialog } = await openForm({ appointmentId: 'apt_alice_5h' });
+  await user.click(within(dialog).getByRole('radio', { name: "I'm unwell" }));
+  await user.click(confirmButton(dialog));
+  const summary = within(dialog).getByRole('alert', { name: /There is a problem/ });
+  expect(summary).toHaveTextContent('Tick the box to confirm you understand you may be charged');
+  harness.backend.simulator.moveEta('apt_alice_5h', new Date(Date.now() + 72 * HOUR).toISOString());
+  await advanceInSteps(31_000, 1_000);
+  expect(within(dialog).queryByRole('checkbox')).toBeNull();
+  expect(dialog).not.toHaveTextContent(/Tick the box/);
+  expect(within(dialog).queryByRole('link', { name: /Tick the box/ })).toBeNull();
+  // Nothing else was wrong: the same confirm now sends, without an acknowledgement.
+  await user.click(confirmButton(dialog));
+  await within(dialog).findByRole('heading', { name: CANCELLED });
+  expect(harness.cancelRequests()).toHaveLength(1);
+  expect(harness.cancelRequests()[0]?.body).not.toHaveProperty('acknowledgeCharge', true);
+});
