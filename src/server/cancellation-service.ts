@@ -65,18 +65,30 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
   }
 
   function getCancellationStatus(patientId: string, appointmentId: string): Promise<CancellationStatusResponse> {
-    return decisions.read(appointmentId, (read) => readCancellationStatus(patientId, appointmentId, read));
+    // An attempt pending as the read begins may land at Heim, and be settled by another request, a
+    // webhook or the background reconcile, while Heim's answer to this read is on its way: that
+    // answer may then be stale, as after a cancel decided meanwhile (the widget's first poll after
+    // a 202 is such a read).
+    const pendingAtStart = reconciler.pendingFor(appointmentId) !== undefined;
+    return decisions.read(appointmentId, (read) => readCancellationStatus(patientId, appointmentId, read, pendingAtStart));
   }
 
-  async function readCancellationStatus(patientId: string, appointmentId: string, read: StatusRead): Promise<CancellationStatusResponse> {
+  async function readCancellationStatus(
+    patientId: string,
+    appointmentId: string,
+    read: StatusRead,
+    pendingAtStart: boolean,
+  ): Promise<CancellationStatusResponse> {
     const appointment = await assertOwnsAppointment(heim, appointmentId, patientId);
+    const mayBeStale = () => read.raced || pendingAtStart;
     if (appointment.status !== CANCELLED_STATUS && !reconciler.pendingFor(appointmentId)) {
       // A cancel for it being decided or sent right now has no outcome yet: "not cancelled", read
       // before its POST lands, would be taken for its answer.
       if (decisions.deciding(appointmentId)) return { cancellation: null, status: 'pending_confirmation' };
-      // One decided while Heim was read (it may have landed after Heim answered us) is over now:
-      // Heim is read again under the lock below, after it, instead of answering from a stale read.
-      if (!read.raced) return { cancellation: null, status: 'not_cancelled' };
+      // One decided, or one pending, while Heim was read (it may have landed after Heim answered
+      // us) is over now: Heim is read again under the lock below, instead of answering from a
+      // stale read.
+      if (!mayBeStale()) return { cancellation: null, status: 'not_cancelled' };
     }
     // Under the appointment's lock, like every other settling: reads begun before another request
     // replaced the pending attempt must not settle the new one (a stale "nothing was cancelled"
@@ -85,9 +97,11 @@ export function createCancellationService(deps: { heim: HeimClient; options: Res
       const entry = reconciler.pendingFor(appointmentId);
       const outcome = await heim.getCancellation(appointmentId);
       // The appointment read before the lock may be stale: for a pending attempt, or after a cancel
-      // decided meanwhile, it is read afresh.
-      const stale = entry !== undefined || read.raced;
+      // decided or settled meanwhile, it is read afresh.
+      const stale = entry !== undefined || mayBeStale();
       const reread = stale && outcome.kind !== 'ok' ? await heim.getAppointment(appointmentId) : null;
+      // Gone since the first read, with nothing of ours pending: the 404 that read would now give.
+      if (!entry && reread?.kind === 'not_found') throw new ProxyError('not_found');
       const fresh = reread?.kind === 'ok' ? reread.value : stale ? null : appointment;
       const witness = witnessOf(outcome, fresh);
       if (witness) {

@@ -159,8 +159,11 @@ export function createReconciler(deps: {
     logReconciled(appointmentId, entry, ours ? 'cancelled' : 'cancelled_by_other', { via, cancellation });
     if (!ours) return null;
     const settled = cancelledAnswer(appointmentId, cancellation, entry.sent, entry.etaMs, entry.acknowledgedCharge);
+    // Only the record of this appointment: a key's record lasts a day, a lost answer's attempt may
+    // outlive it, and a portal may then use the same key for another visit, whose request must not
+    // be told this visit's "cancelled" (the practitioner would still come).
     const record = store.get(entry.scope);
-    if (record) record.final = settled;
+    if (record?.appointmentId === appointmentId) record.final = settled;
     return settled;
   }
 

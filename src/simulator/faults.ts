@@ -33,7 +33,10 @@ export interface Fault {
   /**
    * For `cancel` only: carry out the cancellation first, then answer with the fault, i.e. Heim
    * committed but the answer was lost or bad. Without it a faulted cancel changes nothing, and a
-   * latency-only fault delays the cancel itself (it is applied when the delay ends).
+   * latency-only fault delays the cancel itself (it is applied when the delay ends). When Heim
+   * refuses the cancel (already cancelled, completed), nothing commits and a 2xx fault gives way
+   * to Heim's own refusal; 3xx-5xx and transport faults still hide it. A 2xx fault without
+   * `commit` answers success for a cancel that changed nothing: a Heim that lies, on purpose.
    */
   commit?: boolean;
   /**

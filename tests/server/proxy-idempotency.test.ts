@@ -215,6 +215,46 @@ describe('a lost answer settled by another request while a retry with its key wa
   });
 });
 
+describe("a key used again for another visit after its day, while the first visit's lost answer is pending", () => {
+  it("never gets the first visit's 200 when that attempt is settled while it waits: the other visit is decided on its own", async () => {
+    // From the session-11 diff review: the settling wrote its 200 into whatever record the key
+    // had then, the new visit's, and the request waiting on that visit's lock returned it, so the
+    // patient was told "cancelled" for a visit Heim never cancelled.
+    let laterMs = 0;
+    await start({ now: () => Date.now() + laterMs });
+    const key = freshKey();
+    // Day 0, visit X: the gateway gives up, Heim carries the cancel out; its cancellation GET fails for now.
+    backend.simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 50, times: 1 });
+    backend.simulator.setFault({ route: 'cancellation', status: 500 });
+    expect((await send(cancelRequest('apt_alice_3d', { key }))).status).toBe(202);
+    await vi.waitFor(() => expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2000 });
+
+    // A day and an hour on (the key's record has expired, X still pending): another request holds
+    // visit Y's lock, reading Y slowly, when the key comes again for Y.
+    laterMs = 25 * 3_600_000;
+    backend.simulator.clearLedger();
+    backend.simulator.setFault({ route: 'appointment', latencyMs: 300, times: 1 });
+    const holder = send(cancelRequest('apt_alice_noeta', { body: { reasonCode: 'practitioner_late' } }));
+    // (The ledger records a request once answered, so only a pause orders these two.)
+    await sleep(50);
+    const reused = send(cancelRequest('apt_alice_noeta', { key }));
+    await sleep(20);
+    // Meanwhile a read of X finds its cancellation and settles X's attempt as ours.
+    backend.simulator.clearFaults();
+    const xStatus = await send(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`));
+    expect((await json(xStatus)).status).toBe('cancelled');
+
+    expect((await holder).status).toBe(400);
+    const answer = await reused;
+    const body = await json(answer);
+    // Y is decided on its own: cancelled at Heim by this request, never X's cancellation.
+    expect(answer.status).toBe(200);
+    expect(backend.simulator.getAppointment('apt_alice_noeta')?.status).toBe('cancelled');
+    expect(body.cancellation.id).toBe(backend.simulator.getCancellation('apt_alice_noeta')?.id);
+    expect(body.cancellation.id).not.toBe(backend.simulator.getCancellation('apt_alice_3d')?.id);
+  });
+});
+
 describe('an already_cancelled is kept only with the cancellation the contract gives it', () => {
   it('answers a retry with the existing cancellation when the first answer could not include it', async () => {
     await start();

@@ -321,6 +321,63 @@ describe('while a cancel is being sent', () => {
     expect(simulator.ledger.filter((entry) => entry.method === 'POST')).toHaveLength(1);
   });
 
+  describe('a status read begun while a lost cancel was pending (from the session-11 diff review)', () => {
+    // Heim answers the read's appointment GET before the lost POST lands; the attempt is settled
+    // (by another read, or the background reconcile) while that answer is on its way. Found
+    // nothing pending and nothing being decided, the read said not_cancelled while Heim held the
+    // patient's cancellation, and the widget's first poll after a 202 is such a read.
+    function heldReadRig() {
+      const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now: () => Date.now() });
+      let holdNextRead = false;
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const events: string[] = [];
+      const handler = createCancelHandler({
+        heim: {
+          baseUrl: TEST_HEIM_BASE_URL,
+          apiKey: TEST_HEIM_KEY,
+          fetch: async (input, init) => {
+            const { signal: _signal, ...rest } = init ?? {};
+            const held = holdNextRead;
+            holdNextRead = false;
+            const response = await simulator.fetch(new Request(input, rest));
+            if (held) await released;
+            return response;
+          },
+        },
+        authenticate: () => ({ patientId: 'p_demo_alice' }),
+        allowedOrigins: [TEST_PORTAL_ORIGIN],
+        logger: (entry) => void events.push(entry.event),
+      });
+      const statusRead = () => handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`)).then(json);
+      return { simulator, handler, statusRead, events, hold: () => (holdNextRead = true), release: () => release() };
+    }
+
+    it('settled by another read meanwhile: answers cancelled, not not_cancelled', async () => {
+      const { simulator, handler, statusRead, hold, release } = heldReadRig();
+      simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 150, times: 1 });
+      expect((await handler(cancelRequest('apt_alice_3d'))).status).toBe(202);
+      hold();
+      const reading = statusRead();
+      await vi.waitFor(() => expect(simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled'), { timeout: 2_000 });
+      expect(await statusRead()).toMatchObject({ status: 'cancelled' });
+      release();
+      expect(await reading).toMatchObject({ status: 'cancelled' });
+      expect(simulator.ledger.filter((entry) => entry.method === 'POST')).toHaveLength(1);
+    });
+
+    it('settled by the background reconcile meanwhile (the widget poll alone): answers cancelled', async () => {
+      const { simulator, handler, statusRead, events, hold, release } = heldReadRig();
+      simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 150, times: 1 });
+      expect((await handler(cancelRequest('apt_alice_3d'))).status).toBe(202);
+      hold();
+      const reading = statusRead();
+      await vi.waitFor(() => expect(events).toContain('cancel.reconciled'), { timeout: 3_000 });
+      release();
+      expect(await reading).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
   it('is not_cancelled again once a refused cancel is over', async () => {
     await start();
     const refused = await send(cancelRequest('apt_alice_3d', { body: { reasonCode: 'practitioner_late' } }));
