@@ -26,7 +26,7 @@ export type { CancelAppointmentEvent, CancelAppointmentEventType } from './widge
 export type { UseAppointmentOptions } from './widget/use-appointment';
 export type { UseCancellationStatusOptions } from './widget/use-cancellation-status';
 export type { UseChargeCountdownOptions, ChargeCountdown } from './widget/use-charge-countdown';
-export type { AppointmentQueryOptionsInput } from './widget/query-options';
+export type { AppointmentQueryKey, AppointmentQueryOptionsInput, CancellationQueryKey, HeimQueryOptions } from './widget/query-options';
 export type {
   CancelApiClient,
   CancelApiClientOptions,

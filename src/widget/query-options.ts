@@ -2,7 +2,7 @@
  * TanStack-style query keys and options, exported so a portal can prefetch, invalidate or read
  * the widget's data with its own QueryClient.
  */
-import type { DataTag, QueryKey, UseQueryOptions } from '@tanstack/react-query';
+import type { DataTag, DefaultError, QueryFunction, QueryKey, UseQueryOptions } from '@tanstack/react-query';
 import type { AppointmentResponse, CancellationStatusResponse } from '../core';
 import type { CancelApiClient } from './api-client';
 import { isRetryableError } from './api-client';
@@ -35,7 +35,10 @@ export function retryReadFailure(failureCount: number, error: unknown): boolean 
  * named here is exported by `@tanstack/react-query` itself from 5.25.0 on, and the key keeps its
  * data tag, so `queryClient.getQueryData(options.queryKey)` is still typed.
  */
-export type HeimQueryOptions<TData, TKey extends QueryKey> = UseQueryOptions<TData, unknown, TData, TKey> & {
+export type HeimQueryOptions<TData, TKey extends QueryKey> = Omit<UseQueryOptions<TData, DefaultError, TData, TKey>, 'queryFn'> & {
+  // A plain query function, never `skipToken` (which UseQueryOptions allows): useSuspenseQuery and
+  // usePrefetchQuery refuse options that might skip, and `queryOptions()` gave this type before.
+  queryFn?: QueryFunction<TData, TKey>;
   queryKey: DataTag<TKey, TData>;
 };
 

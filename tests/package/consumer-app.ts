@@ -66,15 +66,34 @@ createRoot(document.getElementById('root')!).render(
   // Typechecked only: the exported query options used as a portal would, with its own useQuery
   // and cache, on whichever react-query of our range it has. Our declarations name only types that
   // react-query exports from the floor on; the key must keep its data tag on every version.
-  'src/appointment-elsewhere.ts': `import { useQuery, type QueryClient } from '@tanstack/react-query';
-import { appointmentQueryOptions, type AppointmentResponse, type CancelApiClient } from 'heim-cancel';
+  'src/appointment-elsewhere.ts': `import { useQueries, useQuery, useSuspenseQuery, type QueryClient } from '@tanstack/react-query';
+import {
+  appointmentQueryOptions,
+  cancellationQueryOptions,
+  type AppointmentResponse,
+  type CancelApiClient,
+  type CancellationStatusResponse,
+  type HeimQueryOptions,
+  type AppointmentQueryKey,
+} from 'heim-cancel';
 
 export function useAppointmentElsewhere(queryClient: QueryClient, client: CancelApiClient, appointmentId: string) {
-  const options = appointmentQueryOptions({ client, appointmentId });
+  const options: HeimQueryOptions<AppointmentResponse, AppointmentQueryKey> = appointmentQueryOptions({ client, appointmentId });
   // Without the tag, getQueryData gives unknown and this does not compile.
   const cached = queryClient.getQueryData(options.queryKey);
   const data: AppointmentResponse | undefined = useQuery(options, queryClient).data ?? cached;
   return data;
+}
+
+// useSuspenseQuery refuses options whose queryFn may be skipToken; useQueries takes both at once.
+export function useAppointmentSuspended(client: CancelApiClient, appointmentId: string): AppointmentResponse {
+  return useSuspenseQuery(appointmentQueryOptions({ client, appointmentId })).data;
+}
+export function useBoth(client: CancelApiClient, appointmentId: string): [AppointmentResponse | undefined, CancellationStatusResponse | undefined] {
+  const [appointment, status] = useQueries({
+    queries: [appointmentQueryOptions({ client, appointmentId }), cancellationQueryOptions({ client, appointmentId })],
+  });
+  return [appointment.data, status.data];
 }
 `,
   // A server-only portal's own TypeScript: Node's types and ES2022, no DOM library, skipLibCheck
