@@ -100,26 +100,51 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   // What has focus can go away by itself: a status panel's heading when a read brings the form
   // back (the patient signed in again elsewhere), a notice's "Try again" when the answer to it
   // brings a notice without one (tick the box now), the acknowledgement when Heim moves the visit
-  // out of the window. Focus would fall to the page's body; it goes where it starts on opening
-  // instead. Only then: focus on the body after a click on plain text stays where the patient put
-  // it. (A new panel then takes it for its own heading, in its effect.)
-  const lastFocused = useRef<Element | null>(null);
+  // out of the window, a summary link whose problem went. Focus would fall to the page's body; it
+  // goes to the nearest part of the dialog still there that takes focus (the charge section, the
+  // error summary, a notice), else where it starts on opening. Kept: the element focused last
+  // and its ancestors up to the dialog, since a removed subtree no longer knows its parents.
+  const lastFocused = useRef<readonly Element[]>([]);
   // Watching from a layout effect: a reopening on a status panel focuses its heading in a passive
   // effect, which runs before this component's own; watched from there, that focus went unseen.
   useIsomorphicLayoutEffect(() => {
     const dialog = dismissRef.current?.closest('dialog');
     if (!dialog) return undefined;
     const remember = (event: FocusEvent) => {
-      lastFocused.current = event.target as Element;
+      const chain: Element[] = [];
+      for (let node = event.target as Element | null; node !== null && node !== dialog; node = node.parentElement) chain.push(node);
+      lastFocused.current = chain;
+    };
+    // Focus left for nothing in the dialog (where an engine puts it on the body for a click on
+    // plain text) while the element stays: the patient moved it, so nothing is put back later.
+    // Looked at a microtask on, as Chromium sends focusout for a removed element before removing it.
+    const forget = (event: FocusEvent) => {
+      if (event.relatedTarget !== null) return;
+      const left = event.target as Element;
+      queueMicrotask(() => {
+        if (left.isConnected && lastFocused.current[0] === left) lastFocused.current = [];
+      });
     };
     dialog.addEventListener('focusin', remember);
-    return () => dialog.removeEventListener('focusin', remember);
+    dialog.addEventListener('focusout', forget);
+    return () => {
+      dialog.removeEventListener('focusin', remember);
+      dialog.removeEventListener('focusout', forget);
+    };
   }, [dismissRef]);
-  useIsomorphicLayoutEffect(() => {
+  // A passive effect, after the children's own: a new status panel has focused its heading by
+  // then, and nothing moves, so a screen reader hears one focus move, not "Close" and then it.
+  useEffect(() => {
     const dismiss = dismissRef.current;
-    const active = dismiss?.ownerDocument.activeElement;
-    const removed = lastFocused.current !== null && !lastFocused.current.isConnected;
-    if (removed && dismiss?.closest('dialog')?.open && (active === null || active === dismiss.ownerDocument.body)) dismiss.focus();
+    const [focused, ...ancestors] = lastFocused.current;
+    if (!dismiss || !focused || focused.isConnected) return;
+    const dialog = dismiss.closest('dialog');
+    if (!dialog?.open) return;
+    const active = dismiss.ownerDocument.activeElement;
+    if (active !== null && active !== dismiss.ownerDocument.body) return;
+    const target = ancestors.find((node) => node.isConnected && node.hasAttribute('tabindex')) ?? dismiss;
+    (target as HTMLElement).focus({ preventScroll: true });
+    scrollFocusIntoView(dialog);
   });
   // The form, once loaded, pushes "Keep appointment" (focused on opening) further down: keep it in view.
   const isForm = view.kind === 'form';

@@ -144,14 +144,20 @@ export function CancelForm({
 
   // The acknowledgement goes with the charge warning when a read moves the visit out of the window:
   // its problem goes too, or the summary would link to a box that is no longer there (and bring
-  // back a stale message if the window opened again).
-  const clearErrors = form.clearErrors;
+  // back a stale message if the window opened again). So does the tick: consent is given to the
+  // warning on screen, and a window that opens again (another ETA) is asked about afresh, never
+  // sent as acknowledged from a box ticked before.
+  const { clearErrors, setValue } = form;
   useEffect(() => {
-    if (!acknowledgementRequired) clearErrors('acknowledgeCharge');
-  }, [acknowledgementRequired, clearErrors]);
+    if (acknowledgementRequired) return;
+    clearErrors('acknowledgeCharge');
+    setValue('acknowledgeCharge', false);
+  }, [acknowledgementRequired, clearErrors, setValue]);
 
   // A problem leaves the summary once its field is fixed. Read from react-hook-form's own state,
   // which is current as soon as a submit has validated (the rendered errors come a render later).
+  // (The acknowledgement's problem is left out at once, in the render the box goes: its error is
+  // cleared only in the effect above, a render later.)
   const items = summaryAtSubmit.items.filter(
     (item) => form.getFieldState(item.field).invalid && (item.field !== 'acknowledgeCharge' || acknowledgementRequired),
   );
