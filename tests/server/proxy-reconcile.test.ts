@@ -38,6 +38,39 @@ async function expectPendingThroughGrace(graceMs: number, setClock: (ms: number)
   expect(backend.simulator.getAppointment('apt_alice_3d')?.status).toBe('cancelled');
 }
 
+/**
+ * The proxy in front of the simulator, Alice signed in, with a network that can hold Heim's answer
+ * to one read (`hold()`, then `release()`): a status read whose answer is on its way while other
+ * things happen.
+ */
+function heldReadRig(now: () => number = () => Date.now()) {
+  const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now });
+  let holdNextRead = false;
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const events: string[] = [];
+  const handler = createCancelHandler({
+    heim: {
+      baseUrl: TEST_HEIM_BASE_URL,
+      apiKey: TEST_HEIM_KEY,
+      fetch: async (input, init) => {
+        const { signal: _signal, ...rest } = init ?? {};
+        const held = holdNextRead;
+        holdNextRead = false;
+        const response = await simulator.fetch(new Request(input, rest));
+        if (held) await released;
+        return response;
+      },
+    },
+    authenticate: () => ({ patientId: 'p_demo_alice' }),
+    allowedOrigins: [TEST_PORTAL_ORIGIN],
+    now,
+    logger: (entry) => void events.push(entry.event),
+  });
+  const statusRead = () => handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`)).then(json);
+  return { simulator, handler, statusRead, events, hold: () => (holdNextRead = true), release: () => release() };
+}
+
 describe('a lost answer is never re-posted', () => {
   it('stays pending, whatever key or time, until Heim shows the cancellation', async () => {
     let offsetMs = 0;
@@ -285,35 +318,12 @@ describe('while a cancel is being sent', () => {
     // Found by proxy-interleavings.test.ts. Heim answered the status read's appointment GET before
     // the cancel landed; that answer reached the proxy after the cancel had been told 200, when no
     // cancel was being decided any more, and the read said not_cancelled while Heim held it.
-    const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now: () => FIXED_NOW });
-    // The network holds Heim's answer to one read (the status read's) until released.
-    let holdNextRead = false;
-    let release = () => {};
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const handler = createCancelHandler({
-      heim: {
-        baseUrl: TEST_HEIM_BASE_URL,
-        apiKey: TEST_HEIM_KEY,
-        fetch: async (input, init) => {
-          const { signal: _signal, ...rest } = init ?? {};
-          const held = holdNextRead;
-          holdNextRead = false;
-          const response = await simulator.fetch(new Request(input, rest));
-          if (held) await released;
-          return response;
-        },
-      },
-      authenticate: () => ({ patientId: 'p_demo_alice' }),
-      allowedOrigins: [TEST_PORTAL_ORIGIN],
-      now: () => FIXED_NOW,
-      logger: () => undefined,
-    });
-    const statusRead = () => handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`)).then(json);
+    const { simulator, handler, statusRead, hold, release } = heldReadRig(() => FIXED_NOW);
     simulator.setFault({ route: 'cancel', latencyMs: 200, times: 1 });
 
     const cancelling = handler(cancelRequest('apt_alice_3d'));
     await vi.waitFor(() => expect(simulator.ledger.some((entry) => entry.method === 'GET')).toBe(true));
-    holdNextRead = true;
+    hold();
     const reading = statusRead();
     expect((await cancelling).status).toBe(200);
     release();
@@ -326,33 +336,6 @@ describe('while a cancel is being sent', () => {
     // (by another read, or the background reconcile) while that answer is on its way. Found
     // nothing pending and nothing being decided, the read said not_cancelled while Heim held the
     // patient's cancellation, and the widget's first poll after a 202 is such a read.
-    function heldReadRig() {
-      const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now: () => Date.now() });
-      let holdNextRead = false;
-      let release = () => {};
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const events: string[] = [];
-      const handler = createCancelHandler({
-        heim: {
-          baseUrl: TEST_HEIM_BASE_URL,
-          apiKey: TEST_HEIM_KEY,
-          fetch: async (input, init) => {
-            const { signal: _signal, ...rest } = init ?? {};
-            const held = holdNextRead;
-            holdNextRead = false;
-            const response = await simulator.fetch(new Request(input, rest));
-            if (held) await released;
-            return response;
-          },
-        },
-        authenticate: () => ({ patientId: 'p_demo_alice' }),
-        allowedOrigins: [TEST_PORTAL_ORIGIN],
-        logger: (entry) => void events.push(entry.event),
-      });
-      const statusRead = () => handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`)).then(json);
-      return { simulator, handler, statusRead, events, hold: () => (holdNextRead = true), release: () => release() };
-    }
-
     it('settled by another read meanwhile: answers cancelled, not not_cancelled', async () => {
       const { simulator, handler, statusRead, hold, release } = heldReadRig();
       simulator.setFault({ route: 'cancel', status: 504, commitAfterMs: 150, times: 1 });
