@@ -34,6 +34,11 @@ export function keptCancellation(stored: StoredAnswer): CancellationView | undef
   return body.cancellation ?? body.error?.cancellation;
 }
 
+/** The charge a kept 200 told, if it is one. */
+export function keptCharge(stored: StoredAnswer): Charge | undefined {
+  return (stored.body as { charge?: Charge }).charge;
+}
+
 const AMENDABLE_FIELDS = ['reasonCode', 'causingEntity', 'cancellingEntity'] as const;
 
 /** The fields Heim now gives differently. A field Heim's answer leaves out is not a change. */
@@ -58,7 +63,7 @@ export function withCancellation(stored: StoredAnswer, view: CancellationView): 
   }
   const body = stored.body as { cancellation?: unknown; error?: { cancellation?: unknown } };
   if (body.cancellation !== undefined) {
-    const charge = (body as { charge?: Charge }).charge;
+    const charge = keptCharge(stored);
     const reread = charge && merged.createdAt ? { charge: chargeAtRecording(charge, Date.parse(merged.createdAt)) } : {};
     return answer(stored.status, { ...body, cancellation: merged, ...reread });
   }

@@ -18,7 +18,7 @@ import {
 } from './heim-assumptions';
 import type { HeimClient, HeimCancelBody, HeimOutcome } from './heim-client';
 import type { IdempotencyStore, StoredAnswer } from './idempotency-store';
-import { amendedFields, answer, keptCancellation, withCancellation } from './kept-answers';
+import { amendedFields, answer, keptCancellation, keptCharge, withCancellation } from './kept-answers';
 import type { KeyedMutex } from './keyed-mutex';
 import type { Logger } from './logger';
 import type { ResolvedOptions } from './options';
@@ -179,7 +179,22 @@ export function createReconciler(deps: {
       if (!record.final) continue;
       const before = keptCancellation(record.final);
       if (before && amendedFields(before, view).length > 0) amended ||= logAmended(appointmentId, before, view);
+      const told = keptCharge(record.final);
       record.final = withCancellation(record.final, view);
+      const now = keptCharge(record.final);
+      if (told && now && !requiresChargeAcknowledgement(told.state) && requiresChargeAcknowledgement(now.state)) {
+        // The 200 said "free", read at the latest instant Heim could have recorded it without its
+        // time; Heim's own time (its clock ahead of ours by more than the slack) is inside the
+        // window. The patient was told free: the same warning as a 200 told so from the start.
+        log({
+          level: 'warn',
+          event: 'cancel.charge_not_acknowledged',
+          appointmentId,
+          recordedAt: view.createdAt,
+          recordedAtFrom: 'heim',
+          chargeableFrom: now.chargeableFrom,
+        });
+      }
     }
     return view;
   }

@@ -4,8 +4,10 @@
  * patient is told the charge as Heim recorded it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCancelHandler } from '../../src/server/app';
 import { HEIM_CLOCK_SLACK_MS } from '../../src/server/heim-assumptions';
-import type { TestBackend, TestBackendOptions } from '../support/backend';
+import { createSimulator } from '../../src/simulator/simulator';
+import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
 import { FIXED_NOW, cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
 
 const HOUR = 3_600_000;
@@ -115,5 +117,50 @@ describe('the charge in the 200 is read at the instant Heim recorded the cancel'
     expect(retry.cancellation.createdAt).toBe(createdAt);
     expect(retry.charge).toEqual({ state: 'free', windowHours: 24, chargeableFrom: new Date(eta - 24 * HOUR).toISOString() });
     expect(posts()).toHaveLength(1);
+  });
+});
+
+describe("a 200 told free without Heim's time, whose time Heim gives later inside the window", () => {
+  it('is told chargeable to a retry, and operations get the same warning as for a 200 told so at once', async () => {
+    // From the session-11 diff review: re-reading a kept 200's charge at Heim's createdAt could turn
+    // "free" into "chargeable" silently, while a 200 told so at once logs the warning operations
+    // use to waive such a charge. Heim's clock runs a minute ahead of the proxy's here.
+    const heimAheadMs = 60_000;
+    const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now: () => FIXED_NOW + heimAheadMs });
+    const logs: { event: string; [field: string]: unknown }[] = [];
+    const handler = createCancelHandler({
+      heim: {
+        baseUrl: TEST_HEIM_BASE_URL,
+        apiKey: TEST_HEIM_KEY,
+        fetch: async (input, init) => {
+          const { signal: _signal, ...rest } = init ?? {};
+          return simulator.fetch(new Request(input, rest));
+        },
+      },
+      authenticate: () => ({ patientId: 'p_demo_alice' }),
+      allowedOrigins: [TEST_PORTAL_ORIGIN],
+      now: () => FIXED_NOW,
+      logger: (entry) => void logs.push(entry),
+    });
+    const model = simulator.getAppointment('apt_alice_3d')!;
+    // By the proxy's clock the window opens in 30 s, outside its 10 s margin: no acknowledgement.
+    const eta = FIXED_NOW + 24 * HOUR + 30_000;
+    simulator.addAppointment({ ...model, id: 'apt_heim_ahead', status: 'scheduled', estimatedTimeOfArrival: new Date(eta).toISOString() });
+    // Heim cancels, but its answer is unreadable: the 200 is told without Heim's time.
+    simulator.setFault({ route: 'cancel', commit: true, status: 200, body: '{"id": "can_', times: 1 });
+    const key = freshKey();
+    const first = await json(await handler(cancelRequest('apt_heim_ahead', { key })));
+    expect(first).toMatchObject({ status: 'cancelled', cancellation: { createdAt: null }, charge: { state: 'free' } });
+    expect(logs.filter((entry) => entry.event === 'cancel.charge_not_acknowledged')).toHaveLength(0);
+
+    // A read brings Heim's createdAt, a minute after the proxy's now: inside the window.
+    const read = await json(await handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_heim_ahead/cancellation`)));
+    const createdAt = simulator.getCancellation('apt_heim_ahead')!.createdAt;
+    expect(read.cancellation.createdAt).toBe(createdAt);
+    const retry = await json(await handler(cancelRequest('apt_heim_ahead', { key })));
+    expect(retry.charge.state).toBe('chargeable');
+    expect(logs.filter((entry) => entry.event === 'cancel.charge_not_acknowledged')).toEqual([
+      expect.objectContaining({ level: 'warn', appointmentId: 'apt_heim_ahead', recordedAt: createdAt, recordedAtFrom: 'heim' }),
+    ]);
   });
 });
