@@ -1,5 +1,15 @@
 /** Request builders for proxy tests: a well-formed request unless a test says otherwise. */
-import { createTestBackend, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { createCancelHandler } from '../../src/server/app';
+import type { LogEntry } from '../../src/server/logger';
+import type { Simulator } from '../../src/simulator/simulator';
+import {
+  createTestBackend,
+  TEST_HEIM_BASE_URL,
+  TEST_HEIM_KEY,
+  TEST_PORTAL_ORIGIN,
+  type TestBackend,
+  type TestBackendOptions,
+} from '../support/backend';
 
 export const FIXED_NOW = Date.parse('2026-11-24T09:00:00.000Z');
 
@@ -52,4 +62,41 @@ export async function startAsAlice(
 /** A GET of one of the proxy's appointment routes (`''` or `/cancellation`), as JSON. */
 export function readAppointment(send: (request: Request) => Promise<Response>, id: string, path = ''): Promise<any> {
   return send(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/${id}${path}`)).then(json);
+}
+
+export interface ProxyInFrontOptions {
+  /** The proxy's clock (the simulator keeps its own: they may disagree, as Heim's and ours can). */
+  readonly now?: () => number;
+  readonly logger?: (entry: LogEntry) => void;
+  /**
+   * Called as each Heim call leaves the proxy; a promise it returns holds Heim's answer to that
+   * call until it settles (a slow network for one read, while other things happen).
+   */
+  readonly onHeimCall?: () => Promise<void> | undefined;
+}
+
+/**
+ * The proxy handler in front of `simulator` in process, Alice signed in by `authenticate` (no
+ * session to verify, so nothing runs on a clock of its own). For tests whose simulator needs
+ * another clock than the proxy's, or whose network must hold one answer.
+ */
+export function proxyInFrontOf(simulator: Simulator, { now, logger, onHeimCall }: ProxyInFrontOptions = {}) {
+  return createCancelHandler({
+    heim: {
+      baseUrl: TEST_HEIM_BASE_URL,
+      apiKey: TEST_HEIM_KEY,
+      fetch: async (input, init) => {
+        // The simulator runs in this realm; the signal is not needed to reach it.
+        const { signal: _signal, ...rest } = init ?? {};
+        const held = onHeimCall?.();
+        const response = await simulator.fetch(new Request(input, rest));
+        if (held) await held;
+        return response;
+      },
+    },
+    authenticate: () => ({ patientId: 'p_demo_alice' }),
+    allowedOrigins: [TEST_PORTAL_ORIGIN],
+    ...(now ? { now } : {}),
+    logger: logger ?? (() => undefined),
+  });
 }

@@ -4,11 +4,10 @@
  * patient is told the charge as Heim recorded it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCancelHandler } from '../../src/server/app';
 import { HEIM_CLOCK_SLACK_MS } from '../../src/server/heim-assumptions';
 import { createSimulator } from '../../src/simulator/simulator';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
-import { FIXED_NOW, cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
+import { TEST_HEIM_KEY, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, freshKey, json, proxyInFrontOf, readAppointment, startAsAlice } from './helpers';
 
 const HOUR = 3_600_000;
 /** The proxy's default wait for Heim (options.ts). */
@@ -128,20 +127,7 @@ describe("a 200 told free without Heim's time, whose time Heim gives later insid
     const heimAheadMs = 60_000;
     const simulator = createSimulator({ apiKeys: [TEST_HEIM_KEY], now: () => FIXED_NOW + heimAheadMs });
     const logs: { event: string; [field: string]: unknown }[] = [];
-    const handler = createCancelHandler({
-      heim: {
-        baseUrl: TEST_HEIM_BASE_URL,
-        apiKey: TEST_HEIM_KEY,
-        fetch: async (input, init) => {
-          const { signal: _signal, ...rest } = init ?? {};
-          return simulator.fetch(new Request(input, rest));
-        },
-      },
-      authenticate: () => ({ patientId: 'p_demo_alice' }),
-      allowedOrigins: [TEST_PORTAL_ORIGIN],
-      now: () => FIXED_NOW,
-      logger: (entry) => void logs.push(entry),
-    });
+    const handler = proxyInFrontOf(simulator, { now: () => FIXED_NOW, logger: (entry) => void logs.push(entry) });
     const model = simulator.getAppointment('apt_alice_3d')!;
     // By the proxy's clock the window opens in 30 s, outside its 10 s margin: no acknowledgement.
     const eta = FIXED_NOW + 24 * HOUR + 30_000;

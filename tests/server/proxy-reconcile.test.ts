@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCancelHandler } from '../../src/server/app';
 import { GATEWAY_GRACE_MS, LOST_ANSWER_GRACE_MS } from '../../src/server/heim-assumptions';
 import { createSimulator } from '../../src/simulator/simulator';
-import { TEST_HEIM_BASE_URL, TEST_HEIM_KEY, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
-import { FIXED_NOW, cancelRequest, freshKey, json, readAppointment, startAsAlice } from './helpers';
+import { TEST_HEIM_KEY, TEST_PORTAL_ORIGIN, type TestBackend, type TestBackendOptions } from '../support/backend';
+import { FIXED_NOW, cancelRequest, freshKey, json, proxyInFrontOf, readAppointment, startAsAlice } from './helpers';
 
 let backend: TestBackend;
 let send: (request: Request) => Promise<Response>;
@@ -49,23 +48,14 @@ function heldReadRig(now: () => number = () => Date.now()) {
   let release = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));
   const events: string[] = [];
-  const handler = createCancelHandler({
-    heim: {
-      baseUrl: TEST_HEIM_BASE_URL,
-      apiKey: TEST_HEIM_KEY,
-      fetch: async (input, init) => {
-        const { signal: _signal, ...rest } = init ?? {};
-        const held = holdNextRead;
-        holdNextRead = false;
-        const response = await simulator.fetch(new Request(input, rest));
-        if (held) await released;
-        return response;
-      },
-    },
-    authenticate: () => ({ patientId: 'p_demo_alice' }),
-    allowedOrigins: [TEST_PORTAL_ORIGIN],
+  const handler = proxyInFrontOf(simulator, {
     now,
     logger: (entry) => void events.push(entry.event),
+    onHeimCall: () => {
+      const held = holdNextRead;
+      holdNextRead = false;
+      return held ? released : undefined;
+    },
   });
   const statusRead = () => handler(new Request(`${TEST_PORTAL_ORIGIN}/api/appointments/apt_alice_3d/cancellation`)).then(json);
   return { simulator, handler, statusRead, events, hold: () => (holdNextRead = true), release: () => release() };
