@@ -102,7 +102,7 @@ export const CancelDialogContent = memo(function CancelDialogContent({
   // brings a notice without one (tick the box now), the acknowledgement when Heim moves the visit
   // out of the window, a summary link whose problem went. Focus would fall to the page's body; it
   // goes to the nearest part of the dialog still there that takes focus (the charge section, the
-  // error summary, a notice), else where it starts on opening. Kept: the element focused last
+  // error summary), else where it starts on opening. Kept: the element focused last
   // and its ancestors up to the dialog, since a removed subtree no longer knows its parents.
   const lastFocused = useRef<readonly Element[]>([]);
   // Watching from a layout effect: a reopening on a status panel focuses its heading in a passive
