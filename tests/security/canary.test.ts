@@ -21,6 +21,18 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const CANARY_KEY = `test_canary_${hex(12)}`;
 const CANARY_SESSION_SECRET = `canary-session-secret-${hex(16)}`;
 const CANARY_WEBHOOK_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+/**
+ * Every variable a careless `define` or `import.meta.env` could inline into a browser bundle, each
+ * holding its canary while the demo page or Storybook is built.
+ */
+const CANARY_BUILD_ENV: Readonly<Record<string, string>> = {
+  HEIM_API_KEY: CANARY_KEY,
+  VITE_HEIM_API_KEY: CANARY_KEY,
+  PORTAL_SESSION_SECRET: CANARY_SESSION_SECRET,
+  VITE_PORTAL_SESSION_SECRET: CANARY_SESSION_SECRET,
+  HEIM_WEBHOOK_SECRET: CANARY_WEBHOOK_SECRET,
+  VITE_HEIM_WEBHOOK_SECRET: CANARY_WEBHOOK_SECRET,
+};
 const CANARY_NOTE = `canary patient words ${hex(6)}`;
 
 /** Every secret any test configures: none may reach a browser, a response or a log. */
@@ -83,19 +95,11 @@ describe('no secret in any built browser file', () => {
   it('builds the demo page with the canaries in the environment and finds none of them in it', async () => {
     // The same Vite build as buildDemoPage() (src/demo/build-page.ts), into a temporary directory
     // so that a concurrently served dist/demo is never emptied under anyone's feet. Every variable
-    // a careless `define` or `import.meta.env` could inline holds a canary meanwhile.
+    // a careless `define` or `import.meta.env` could inline holds a canary meanwhile (CANARY_BUILD_ENV).
     const { build } = await import('vite');
-    const names = ['HEIM_API_KEY', 'VITE_HEIM_API_KEY', 'PORTAL_SESSION_SECRET', 'VITE_PORTAL_SESSION_SECRET', 'HEIM_WEBHOOK_SECRET', 'VITE_HEIM_WEBHOOK_SECRET', 'NODE_ENV'];
+    const names = [...Object.keys(CANARY_BUILD_ENV), 'NODE_ENV'];
     const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
-    Object.assign(process.env, {
-      HEIM_API_KEY: CANARY_KEY,
-      VITE_HEIM_API_KEY: CANARY_KEY,
-      PORTAL_SESSION_SECRET: CANARY_SESSION_SECRET,
-      VITE_PORTAL_SESSION_SECRET: CANARY_SESSION_SECRET,
-      HEIM_WEBHOOK_SECRET: CANARY_WEBHOOK_SECRET,
-      VITE_HEIM_WEBHOOK_SECRET: CANARY_WEBHOOK_SECRET,
-      NODE_ENV: 'production',
-    });
+    Object.assign(process.env, { ...CANARY_BUILD_ENV, NODE_ENV: 'production' });
     try {
       await build({
         configFile: `${repoRoot}vite.config.ts`,
@@ -126,15 +130,7 @@ describe('no secret in any built browser file', () => {
       const built = spawnSync('npx', ['--no-install', 'storybook', 'build', '--quiet', '-o', outDir], {
         cwd: repoRoot,
         encoding: 'utf8',
-        env: {
-          ...process.env,
-          HEIM_API_KEY: CANARY_KEY,
-          VITE_HEIM_API_KEY: CANARY_KEY,
-          PORTAL_SESSION_SECRET: CANARY_SESSION_SECRET,
-          VITE_PORTAL_SESSION_SECRET: CANARY_SESSION_SECRET,
-          HEIM_WEBHOOK_SECRET: CANARY_WEBHOOK_SECRET,
-          VITE_HEIM_WEBHOOK_SECRET: CANARY_WEBHOOK_SECRET,
-        },
+        env: { ...process.env, ...CANARY_BUILD_ENV },
       });
       expect(built.status, built.stderr).toBe(0);
       const files = filesUnder(outDir);
